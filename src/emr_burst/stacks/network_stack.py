@@ -1,0 +1,35 @@
+"""Reference stack: the shared network of the compute side."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from emr_burst.config import AppConfig, log_retention
+from emr_burst.constructs.network import InterfaceEndpoint, Network
+from emr_burst.stacks._base import BurstStack
+
+
+class NetworkStack(BurstStack):
+    """The compute side's VPC: three subnet tiers, S3 gateway and interface endpoints, flow logs."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: AppConfig) -> None:
+        side = config.compute
+        super().__init__(
+            scope,
+            construct_id,
+            env=side.environment,
+            availability_zone_names=config.zones_for(side.region),
+            description="emr-burst shared network: VPC, endpoints and flow logs (compute side)",
+        )
+        net = config.network
+        self.network = Network(
+            self,
+            "Network",
+            cidr=net.cidr,
+            max_azs=net.max_azs,
+            nat_gateways=net.nat_gateways,
+            interface_endpoints=[InterfaceEndpoint(name) for name in net.interface_endpoints],
+            flow_log_retention=log_retention(net.flow_log_retention_days),
+            removal_policy=cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None,
+        )

@@ -1,0 +1,178 @@
+"""The checks every synthesized template and app goes through; each returns readable problems.
+
+They are plain functions so the suite applies them to the reference app, and the harness
+self-tests apply them to deliberately broken stacks to prove that each one can fail.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import aws_cdk as cdk
+import cfnlint.api
+import kubernetes_validate
+from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, NagPack
+
+# --- cdk-nag ---------------------------------------------------------------------------------
+
+NAG_PACKS: dict[str, type[NagPack]] = {
+    "AwsSolutions": AwsSolutionsChecks,
+    "HIPAA Security": HIPAASecurityChecks,
+    "NIST 800-53 rev 5": NIST80053R5Checks,
+}
+
+
+def nag_findings(app: cdk.App, pack: str) -> list[str]:
+    """Unacknowledged findings (errors and warnings) of one pack, as ``rule at construct path``."""
+    report = NAG_PACKS[pack]().validate_scope(app)
+    return sorted(
+        f"{violation.rule_name} at {resource.construct_path}: "
+        f"{violation.description.splitlines()[0] if violation.description else ''}"
+        for violation in report.violations
+        for resource in violation.violating_resources
+    )
+
+
+# --- cfn-lint --------------------------------------------------------------------------------
+
+DEFAULT_LINT_REGIONS = ("us-east-1",)
+
+
+def cfn_lint_errors(template: Mapping[str, Any], regions: Iterable[str] = ()) -> list[str]:
+    """cfn-lint errors (rule ids ``E...``) in a template, as ``rule path: message``."""
+    matches = cfnlint.api.lint(
+        json.dumps(template), regions=list(regions) or list(DEFAULT_LINT_REGIONS)
+    )
+    return [
+        f"{match.rule.id} {'/'.join(str(p) for p in match.path)}: {match.message}"
+        for match in matches
+        if match.rule.id.startswith("E")
+    ]
+
+
+# --- stateful resources ----------------------------------------------------------------------
+
+#: Resource types that hold data or keys: losing or replacing one loses something.
+STATEFUL_TYPES = frozenset(
+    {
+        "AWS::S3::Bucket",
+        "AWS::KMS::Key",
+        "AWS::Logs::LogGroup",
+        "AWS::SecretsManager::Secret",
+        "AWS::RDS::DBInstance",
+        "AWS::RDS::DBCluster",
+        "AWS::DynamoDB::Table",
+        "AWS::EFS::FileSystem",
+        "AWS::Glue::Database",
+        "AWS::Glue::Table",
+        "AWS::SNS::Topic",
+        "AWS::SQS::Queue",
+        "AWS::EMR::Cluster",
+        "AWS::ACMPCA::CertificateAuthority",
+    }
+)
+
+
+@dataclass(frozen=True)
+class StatefulResource:
+    type: str
+    deletion_policy: str
+    update_replace_policy: str
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "Type": self.type,
+            "DeletionPolicy": self.deletion_policy,
+            "UpdateReplacePolicy": self.update_replace_policy,
+        }
+
+
+def stateful_inventory(
+    templates: Mapping[str, Mapping[str, Any]],
+) -> dict[str, dict[str, dict[str, str]]]:
+    """``{stack: {logical id: {Type, DeletionPolicy, UpdateReplacePolicy}}}`` of stateful resources."""
+    inventory: dict[str, dict[str, dict[str, str]]] = {}
+    for stack, template in sorted(templates.items()):
+        found = {
+            logical_id: StatefulResource(
+                type=resource["Type"],
+                deletion_policy=resource.get("DeletionPolicy", "Delete"),
+                update_replace_policy=resource.get("UpdateReplacePolicy", "Delete"),
+            ).as_json()
+            for logical_id, resource in sorted(template.get("Resources", {}).items())
+            if resource["Type"] in STATEFUL_TYPES
+        }
+        if found:
+            inventory[stack] = found
+    return inventory
+
+
+def stateful_problems(
+    committed: Mapping[str, Mapping[str, Mapping[str, str]]],
+    current: Mapping[str, Mapping[str, Mapping[str, str]]],
+) -> list[str]:
+    """Differences between the committed inventory and the synthesized one, worst first."""
+    problems: list[str] = []
+    for stack, resources in committed.items():
+        now = current.get(stack, {})
+        for logical_id, expected in resources.items():
+            actual = now.get(logical_id)
+            where = f"{stack}/{logical_id} ({expected['Type']})"
+            if actual is None:
+                problems.append(
+                    f"{where} disappeared or was renamed: its data would be deleted or orphaned"
+                )
+                continue
+            for policy in ("DeletionPolicy", "UpdateReplacePolicy"):
+                if actual[policy] != expected[policy]:
+                    problems.append(f"{where} {policy} changed {expected[policy]} -> {actual[policy]}")
+    for stack, resources in current.items():
+        for logical_id, actual in resources.items():
+            if logical_id not in committed.get(stack, {}):
+                problems.append(f"{stack}/{logical_id} ({actual['Type']}) is new and not in the list")
+            elif actual["DeletionPolicy"] == "Delete":
+                problems.append(f"{stack}/{logical_id} ({actual['Type']}) is deletable with the stack")
+    return problems
+
+
+# --- Kubernetes manifests --------------------------------------------------------------------
+
+#: Resource types through which CDK hands Kubernetes objects to a cluster.
+MANIFEST_TYPES = frozenset({"Custom::AWSCDK-EKS-KubernetesResource"})
+TOKEN_PLACEHOLDER = "cdk-token"
+
+
+def _flatten(value: Any) -> str:
+    """The string a manifest property will be at deploy time, with tokens as a placeholder."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return str(separator).join(_flatten(part) for part in parts)
+    return TOKEN_PLACEHOLDER
+
+
+def manifests_in(template: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every Kubernetes object a template applies, as ``(logical id, object)``."""
+    for logical_id, resource in template.get("Resources", {}).items():
+        if resource["Type"] not in MANIFEST_TYPES:
+            continue
+        objects = json.loads(_flatten(resource["Properties"]["Manifest"]))
+        for index, obj in enumerate(objects if isinstance(objects, list) else [objects]):
+            yield f"{logical_id}[{index}]", obj
+
+
+def manifest_errors(obj: Mapping[str, Any], kubernetes_version: str) -> list[str]:
+    """Schema problems of one Kubernetes object against the given Kubernetes version (offline)."""
+    name = f"{obj.get('kind', '?')}/{obj.get('metadata', {}).get('name', '?')}"
+    try:
+        kubernetes_validate.validate(dict(obj), kubernetes_version, strict=True)
+    except kubernetes_validate.ValidationError as err:
+        where = "/".join(str(p) for p in err.path) or "(root)"
+        return [f"{name} at {where}: {err.message}"]
+    except kubernetes_validate.SchemaNotFoundError as err:
+        return [f"{name}: no schema for this kind and apiVersion ({err})"]
+    return []
