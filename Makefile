@@ -78,7 +78,7 @@ lock:
 	.lock-venv/bin/python -m pip install --quiet --upgrade "pip>=24"
 	.lock-venv/bin/python -m pip install --quiet '.[dev]'
 	.lock-venv/bin/python -m pip freeze --exclude emr-burst | sort > constraints.txt
-	rm -rf .lock-venv
+	rm -rf .lock-venv build
 
 clean:
 	rm -rf cdk.out cdk.out.masked .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -21,21 +21,19 @@ def data_deletion_allowed(scope: Construct) -> bool:
     return value is True or str(value).lower() == "true"
 
 
-def data_removal_policy(
-    scope: Construct, requested: cdk.RemovalPolicy | None
-) -> cdk.RemovalPolicy:
+def data_removal_policy(scope: Construct, requested: cdk.RemovalPolicy | None) -> cdk.RemovalPolicy:
     """The removal policy to apply to a data-holding resource created under ``scope``.
 
-    ``None`` and ``RETAIN`` give ``RETAIN``. ``DESTROY`` (or ``SNAPSHOT`` where it applies) is honoured
-    only with the app's opt-in flag; otherwise the resource is retained and a warning says why.
+    ``None`` and ``RETAIN`` give ``RETAIN``. ``DESTROY`` (or ``SNAPSHOT`` where it applies) is
+    honoured only with the app's opt-in flag; otherwise the resource is retained and a warning says
+    why.
     """
     if requested in (None, cdk.RemovalPolicy.RETAIN, cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE):
         return requested or cdk.RemovalPolicy.RETAIN
     if data_deletion_allowed(scope):
         cdk.Annotations.of(scope).add_warning_v2(
             "emr-burst:data-deleted-with-stack",
-            f"{scope.node.path}: data is deleted with the stack because "
-            f"{REMOVE_DATA_FLAG} is true",
+            f"{scope.node.path}: data is deleted with the stack because {REMOVE_DATA_FLAG} is true",
         )
         return requested
     cdk.Annotations.of(scope).add_warning_v2(

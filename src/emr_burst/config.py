@@ -83,7 +83,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Side:
-    """Where one side of the platform is deployed. ``None`` leaves that part environment-agnostic."""
+    """Where one side of the platform is deployed; ``None`` leaves that part env-agnostic."""
 
     account: str | None = None
     region: str | None = None
@@ -330,7 +330,9 @@ class _Reader:
         self.fail(key, value, "use a list")
         return None
 
-    def choices(self, key: str, default: tuple[str, ...], allowed: tuple[str, ...]) -> tuple[str, ...]:
+    def choices(
+        self, key: str, default: tuple[str, ...], allowed: tuple[str, ...]
+    ) -> tuple[str, ...]:
         value = self.raw(key)
         if value is None:
             return default
@@ -369,7 +371,9 @@ class _Reader:
             try:
                 value = json.loads(value)
             except json.JSONDecodeError:
-                self.fail(key, value, 'use a JSON map such as {"us-west-1": ["us-west-1b", "us-west-1c"]}')
+                self.fail(
+                    key, value, 'use a JSON map such as {"us-west-1": ["us-west-1b", "us-west-1c"]}'
+                )
                 return {}
         if not isinstance(value, dict):
             self.fail(key, value, 'use a map such as {"us-west-1": ["us-west-1b", "us-west-1c"]}')

@@ -14,7 +14,7 @@ from typing import Any
 import aws_cdk as cdk
 import cfnlint.api
 import kubernetes_validate
-from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, NagPack
+from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks
 
 # --- cdk-nag ---------------------------------------------------------------------------------
 
@@ -93,7 +93,10 @@ class StatefulResource:
 def stateful_inventory(
     templates: Mapping[str, Mapping[str, Any]],
 ) -> dict[str, dict[str, dict[str, str]]]:
-    """``{stack: {logical id: {Type, DeletionPolicy, UpdateReplacePolicy}}}`` of stateful resources."""
+    """Stateful resources: ``{stack: {logical id: {Type, DeletionPolicy, UpdateReplacePolicy}}}``.
+
+    Resources without a policy attribute are listed with CloudFormation's default, ``Delete``.
+    """
     inventory: dict[str, dict[str, dict[str, str]]] = {}
     for stack, template in sorted(templates.items()):
         found = {
@@ -128,13 +131,19 @@ def stateful_problems(
                 continue
             for policy in ("DeletionPolicy", "UpdateReplacePolicy"):
                 if actual[policy] != expected[policy]:
-                    problems.append(f"{where} {policy} changed {expected[policy]} -> {actual[policy]}")
+                    problems.append(
+                        f"{where} {policy} changed {expected[policy]} -> {actual[policy]}"
+                    )
     for stack, resources in current.items():
         for logical_id, actual in resources.items():
             if logical_id not in committed.get(stack, {}):
-                problems.append(f"{stack}/{logical_id} ({actual['Type']}) is new and not in the list")
+                problems.append(
+                    f"{stack}/{logical_id} ({actual['Type']}) is new and not in the list"
+                )
             elif actual["DeletionPolicy"] == "Delete":
-                problems.append(f"{stack}/{logical_id} ({actual['Type']}) is deletable with the stack")
+                problems.append(
+                    f"{stack}/{logical_id} ({actual['Type']}) is deletable with the stack"
+                )
     return problems
 
 

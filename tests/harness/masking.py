@@ -29,4 +29,4 @@ def mask_template(template: dict[str, Any]) -> dict[str, Any]:
     for name in list(masked.get("Mappings", {})):
         if VERSIONED_MAPPINGS.match(name):
             masked["Mappings"][name] = MAPPING_MASK
-    return masked  # type: ignore[no-any-return]
+    return masked

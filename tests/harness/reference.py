@@ -12,7 +12,7 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import cx_api
 
-from emr_burst.stacks import build_reference_app
+from emr_burst.stacks.reference import ReferenceStacks, build_reference_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,8 +28,12 @@ class BuiltApp:
     """An app with every reference stack, synthesized once."""
 
     app: cdk.App
-    stacks: list[cdk.Stack]
+    reference: ReferenceStacks
     assembly: cx_api.CloudAssembly
+
+    @property
+    def stacks(self) -> list[cdk.Stack]:
+        return self.reference.stacks
 
     @property
     def templates(self) -> dict[str, dict[str, Any]]:
@@ -47,7 +51,7 @@ class BuiltApp:
         return self.assembly.get_stack_by_name(stack_name)
 
 
-#: What the CDK CLI adds to the context of every synth, so tests see the templates `cdk synth` writes.
+#: What the CDK CLI adds to the context of every synth, so tests see what `cdk synth` writes.
 CLI_CONTEXT = {
     "aws:cdk:enable-path-metadata": True,
     "aws:cdk:enable-asset-metadata": True,
@@ -68,5 +72,5 @@ def new_app(overrides: Mapping[str, Any] | None = None, outdir: str | None = Non
 def build(overrides: Mapping[str, Any] | None = None, outdir: str | None = None) -> BuiltApp:
     """Build and synthesize the reference app once."""
     app = new_app(overrides, outdir)
-    stacks = build_reference_app(app)
-    return BuiltApp(app=app, stacks=stacks, assembly=app.synth())
+    reference = build_reference_app(app)
+    return BuiltApp(app=app, reference=reference, assembly=app.synth())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -19,7 +20,13 @@ from tests.harness.masking import mask_template
 from tests.harness.reference import ROOT
 
 SNAPSHOT_DIR = ROOT / "tests" / "snapshot" / "__snapshots__" / "test_snapshots"
-CDK = ROOT / "node_modules" / ".bin" / "cdk"
+CDK = ROOT / "node_modules" / "aws-cdk" / "bin" / "cdk"
+
+
+def cdk_command() -> list[str]:
+    """The pinned CDK CLI, run by the supported Node that jsii uses when there is one."""
+    node = os.environ.get("JSII_NODE")
+    return [node, str(CDK)] if node else [str(CDK)]
 
 
 def snapshot_path(stack_name: str, snapshot_dir: Path = SNAPSHOT_DIR) -> Path:
@@ -51,7 +58,7 @@ def masked_copy(assembly: Path, target: Path) -> Path:
 def diff_stack(masked_assembly: Path, stack_name: str, snapshot: Path) -> int:
     """Run ``cdk diff`` for one stack; the exit code is non-zero when the templates differ."""
     command = [
-        str(CDK),
+        *cdk_command(),
         "diff",
         stack_name,
         "--app",
@@ -76,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     failed: list[str] = []
     for stack_name in sorted(stacks_in(masked)):
         snapshot = snapshot_path(stack_name, args.snapshots)
-        print(f"=== {stack_name} vs {snapshot.relative_to(ROOT) if snapshot.is_relative_to(ROOT) else snapshot}", flush=True)
+        print(f"=== {stack_name} vs {snapshot.name}", flush=True)
         if not snapshot.exists():
             print(f"no committed snapshot for {stack_name}; run `make snapshot-update`", flush=True)
             failed.append(stack_name)

@@ -1,7 +1,7 @@
 """One snapshot per reference stack: every change to a template shows up in review.
 
-Each snapshot file, ``__snapshots__/test_snapshots/test_template_matches_snapshot[<stack>].json``, is
-the stack's CloudFormation template with asset hashes and CDK-version mappings masked, so
+Each snapshot file, ``__snapshots__/test_snapshots/test_template_matches_snapshot[<stack>].json``,
+is the stack's CloudFormation template with asset hashes and CDK-version mappings masked, so
 ``make diff`` can hand it to ``cdk diff --template``. Update them with ``make snapshot-update`` and
 review the diff before committing.
 """

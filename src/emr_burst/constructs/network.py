@@ -44,7 +44,8 @@ class InterfaceEndpoint(enum.Enum):
 
 
 #: How many subnet-size steps each tier is below the VPC prefix: private subnets take the most
-#: addresses (EKS pods draw IPs from them), public subnets only hold NAT gateways and load balancers.
+#: addresses (EKS pods draw IPs from them), public subnets hold only NAT gateways and load
+#: balancers.
 _PRIVATE_STEPS = 3
 _ISOLATED_STEPS = 5
 _PUBLIC_STEPS = 6
@@ -163,8 +164,8 @@ class Network(Construct):
         self.vpc = vpc
         _nag.acknowledge(
             vpc,
-            "Public subnets exist only for NAT gateways and internet-facing load balancers; they do "
-            "not assign public IPs to instances, and everything else runs in private subnets.",
+            "Public subnets exist only for NAT gateways and internet-facing load balancers; they "
+            "do not assign public IPs to instances, and everything else runs in private subnets.",
             *_nag.across_packs("VPCNoUnrestrictedRouteToIGW"),
         )
 

@@ -1,29 +1,51 @@
 """The reference app: every reference stack, built from one validated configuration.
 
-``app.py`` and the test harness both call :func:`build_reference_app`, so what ``make synth``
-deploys is exactly what the tests check. A new reference stack is one line in this function; the
-harness (nag packs, cfn-lint, snapshots, stateful guard, manifest validation) picks it up by itself.
+``app.py``, the test harness and ``make bench`` all call :func:`build_reference_app`, so what
+``make synth`` deploys is exactly what the tests check. A new reference stack is one
+``stacks.add(...)`` line in this function; the harness (nag packs, cfn-lint, snapshots, stateful
+guard, manifest validation) picks it up by itself.
 """
 
 from __future__ import annotations
+
+import time
+from typing import Any, TypeVar
 
 import aws_cdk as cdk
 
 from emr_burst.config import AppConfig
 from emr_burst.stacks.network_stack import NetworkStack
 
+StackT = TypeVar("StackT", bound=cdk.Stack)
 
-def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> list[cdk.Stack]:
-    """Add every reference stack to ``app`` and return them in creation order."""
-    config = config or AppConfig.from_context(app.node.try_get_context)
-    stacks: list[cdk.Stack] = [
-        NetworkStack(app, f"{_stack_prefix(config)}Network", config=config),
-    ]
-    for stack in stacks:
+
+class ReferenceStacks:
+    """The stacks of one reference app, in creation order, with how long each took to build."""
+
+    def __init__(self, app: cdk.App, config: AppConfig) -> None:
+        self.app = app
+        self.config = config
+        self.stacks: list[cdk.Stack] = []
+        self.construct_seconds: dict[str, float] = {}
+
+    def add(self, stack_class: type[StackT], name: str, **props: Any) -> StackT:
+        """Create ``stack_class`` with construct ID ``<Prefix><name>``, e.g. ``EmrBurstNetwork``."""
+        started = time.perf_counter()
+        stack = stack_class(self.app, f"{_pascal(self.config.prefix)}{name}", **props)
+        self.construct_seconds[stack.stack_name] = time.perf_counter() - started
         cdk.Tags.of(stack).add("emr-burst:stack", stack.stack_name)
+        self.stacks.append(stack)
+        return stack
+
+
+def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> ReferenceStacks:
+    """Add every reference stack to ``app``; the configuration comes from the app's context."""
+    config = config or AppConfig.from_context(app.node.try_get_context)
+    stacks = ReferenceStacks(app, config)
+    stacks.add(NetworkStack, "Network", config=config)
     return stacks
 
 
-def _stack_prefix(config: AppConfig) -> str:
+def _pascal(prefix: str) -> str:
     """PascalCase form of the name prefix: ``emr-burst`` gives ``EmrBurst``."""
-    return "".join(part.capitalize() for part in config.prefix.split("-"))
+    return "".join(part.capitalize() for part in prefix.split("-"))

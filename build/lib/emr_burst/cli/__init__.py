@@ -1,1 +1,0 @@
-"""boto3 tools that act on deployed emr-burst stacks (job submission, platform checks)."""

@@ -1,6 +1,0 @@
-"""Deployable reference stacks composed from :mod:`emr_burst.constructs`."""
-
-from emr_burst.stacks.network_stack import NetworkStack
-from emr_burst.stacks.reference import build_reference_app
-
-__all__ = ["NetworkStack", "build_reference_app"]

@@ -1,0 +1,193 @@
+"""Each harness check, pointed at something deliberately broken, fails and says what and where.
+
+Without these, a check that silently passes everything (a wrong resource type, a pack that is never
+run, a masked field that hides real changes) would look exactly like a clean reference app.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_s3 as s3
+
+from emr_burst import _nag
+from tests.harness import snapshot_diff
+from tests.harness.checks import (
+    cfn_lint_errors,
+    manifest_errors,
+    manifests_in,
+    nag_findings,
+    stateful_inventory,
+    stateful_problems,
+)
+from tests.harness.masking import ASSET_MASK, mask_template
+from tests.harness.reference import BuiltApp
+
+
+def _bucket_app(acknowledge: bool = False) -> cdk.App:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Broken")
+    bucket = s3.CfnBucket(stack, "PlainBucket")
+    if acknowledge:
+        _nag.acknowledge(
+            bucket,
+            "This bucket only exists to prove that an acknowledgment reaches cdk-nag 3.",
+            "AwsSolutions-S1",
+        )
+    return app
+
+
+def test_nag_reports_an_unacknowledged_finding_with_its_construct_path() -> None:
+    findings = nag_findings(_bucket_app(), "AwsSolutions")
+    assert any(f.startswith("AwsSolutions-S1 at Broken/PlainBucket") for f in findings), findings
+    hipaa = nag_findings(_bucket_app(), "HIPAA Security")
+    assert any("HIPAA.Security-S3BucketLoggingEnabled at Broken/PlainBucket" in f for f in hipaa)
+    nist = nag_findings(_bucket_app(), "NIST 800-53 rev 5")
+    assert any("NIST.800.53.R5-S3BucketLoggingEnabled at Broken/PlainBucket" in f for f in nist)
+
+
+def test_nag_acknowledgment_through_the_helper_removes_exactly_that_finding() -> None:
+    before = {f.split(" at ")[0] for f in nag_findings(_bucket_app(), "AwsSolutions")}
+    after = {
+        f.split(" at ")[0] for f in nag_findings(_bucket_app(acknowledge=True), "AwsSolutions")
+    }
+    assert before - after == {"AwsSolutions-S1"}
+
+
+def test_cfn_lint_reports_an_invalid_property_with_its_path() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Broken")
+    cdk.CfnResource(stack, "Bucket", type="AWS::S3::Bucket", properties={"BucketNam": "typo"})
+    template = app.synth().get_stack_by_name("Broken").template
+    errors = cfn_lint_errors(template)
+    assert any("Resources/Bucket/Properties" in e and "BucketNam" in e for e in errors), errors
+
+
+def test_cfn_lint_passes_a_valid_template() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Fine")
+    cdk.CfnResource(stack, "Topic", type="AWS::SNS::Topic")
+    assert cfn_lint_errors(app.synth().get_stack_by_name("Fine").template) == []
+
+
+def _template_with_bucket(logical_id: str, policy: str) -> dict[str, Any]:
+    return {
+        "Resources": {
+            logical_id: {
+                "Type": "AWS::S3::Bucket",
+                "DeletionPolicy": policy,
+                "UpdateReplacePolicy": policy,
+            },
+            "Subscription": {"Type": "AWS::SNS::Subscription"},
+        }
+    }
+
+
+def test_stateful_guard_catches_a_renamed_bucket() -> None:
+    committed = stateful_inventory({"S": _template_with_bucket("DataBucket", "Retain")})
+    current = stateful_inventory({"S": _template_with_bucket("DataBucketV2", "Retain")})
+    problems = stateful_problems(committed, current)
+    assert any("S/DataBucket (AWS::S3::Bucket) disappeared or was renamed" in p for p in problems)
+    assert any("S/DataBucketV2 (AWS::S3::Bucket) is new" in p for p in problems)
+
+
+def test_stateful_guard_catches_a_bucket_that_became_deletable() -> None:
+    committed = stateful_inventory({"S": _template_with_bucket("DataBucket", "Retain")})
+    current = stateful_inventory({"S": _template_with_bucket("DataBucket", "Delete")})
+    problems = stateful_problems(committed, current)
+    assert "S/DataBucket (AWS::S3::Bucket) DeletionPolicy changed Retain -> Delete" in problems
+    assert "S/DataBucket (AWS::S3::Bucket) is deletable with the stack" in problems
+
+
+def test_stateful_guard_accepts_an_unchanged_inventory() -> None:
+    inventory = stateful_inventory({"S": _template_with_bucket("DataBucket", "Retain")})
+    assert stateful_problems(inventory, inventory) == []
+
+
+def test_manifest_validation_reports_the_bad_field() -> None:
+    bad = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web"},
+        "spec": {"replicas": "three", "selector": {}, "template": {}},
+    }
+    errors = manifest_errors(bad, "1.33")
+    assert errors
+    assert errors[0].startswith("Deployment/web at spec/replicas"), errors
+
+
+def test_manifest_validation_rejects_unknown_kinds() -> None:
+    errors = manifest_errors({"apiVersion": "example.com/v1", "kind": "Nope"}, "1.33")
+    assert errors
+    assert "no schema" in errors[0]
+
+
+def test_manifests_are_read_from_templates_with_tokens_flattened() -> None:
+    namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team-a"}}
+    config_map = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"k":"'
+    template = {
+        "Resources": {
+            "Plain": {
+                "Type": "Custom::AWSCDK-EKS-KubernetesResource",
+                "Properties": {"Manifest": json.dumps([namespace])},
+            },
+            "WithToken": {
+                "Type": "Custom::AWSCDK-EKS-KubernetesResource",
+                "Properties": {
+                    "Manifest": {"Fn::Join": ["", [config_map, {"Ref": "Bucket"}, '"}}']]}
+                },
+            },
+        }
+    }
+    found = dict(manifests_in(template))
+    assert found["Plain[0]"] == namespace
+    assert found["WithToken[0]"]["data"] == {"k": "cdk-token"}
+    assert all(manifest_errors(obj, "1.33") == [] for obj in found.values())
+
+
+def test_masking_hides_asset_hashes_and_versioned_mappings_only() -> None:
+    digest = "a" * 64
+    template = {
+        "Mappings": {"LatestNodeRuntimeMap": {"us-east-1": {"value": "nodejs22.x"}}},
+        "Resources": {"Fn": {"Properties": {"Code": {"S3Key": f"{digest}.zip"}, "Timeout": 30}}},
+    }
+    masked = mask_template(template)
+    assert masked["Resources"]["Fn"]["Properties"] == {
+        "Code": {"S3Key": f"{ASSET_MASK}.zip"},
+        "Timeout": 30,
+    }
+    assert (
+        masked["Mappings"]["LatestNodeRuntimeMap"] != template["Mappings"]["LatestNodeRuntimeMap"]
+    )
+    assert template["Resources"]["Fn"]["Properties"]["Code"]["S3Key"] == f"{digest}.zip"
+
+
+@pytest.fixture(scope="module")
+def assembly_copy(reference: BuiltApp, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("diff") / "cdk.out"
+    shutil.copytree(reference.assembly.directory, target)
+    return target
+
+
+def test_diff_passes_when_the_assembly_matches_the_snapshots(assembly_copy: Path) -> None:
+    assert snapshot_diff.main(["--assembly", str(assembly_copy)]) == 0
+
+
+def test_diff_fails_when_a_stack_differs_from_its_snapshot(
+    reference: BuiltApp, assembly_copy: Path, tmp_path: Path
+) -> None:
+    snapshots = tmp_path / "snapshots"
+    shutil.copytree(snapshot_diff.SNAPSHOT_DIR, snapshots)
+    stack_name = reference.stacks[0].stack_name
+    snapshot = snapshot_diff.snapshot_path(stack_name, snapshots)
+    template = json.loads(snapshot.read_text())
+    template["Resources"]["AddedBySelfTest"] = {"Type": "AWS::SNS::Topic"}
+    snapshot.write_text(json.dumps(template))
+    assert (
+        snapshot_diff.main(["--assembly", str(assembly_copy), "--snapshots", str(snapshots)]) == 1
+    )
