@@ -152,7 +152,7 @@ def test_manifests_are_read_from_templates_with_tokens_flattened() -> None:
 
 def test_masking_hides_asset_hashes_and_versioned_mappings_only() -> None:
     digest = "a" * 64
-    template = {
+    template: dict[str, Any] = {
         "Mappings": {"LatestNodeRuntimeMap": {"us-east-1": {"value": "nodejs22.x"}}},
         "Resources": {"Fn": {"Properties": {"Code": {"S3Key": f"{digest}.zip"}, "Timeout": 30}}},
     }
