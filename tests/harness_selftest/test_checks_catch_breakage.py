@@ -75,37 +75,37 @@ def test_cfn_lint_passes_a_valid_template() -> None:
     assert cfn_lint_errors(app.synth().get_stack_by_name("Fine").template) == []
 
 
-def _template_with_bucket(logical_id: str, policy: str) -> dict[str, Any]:
-    return {
-        "Resources": {
-            logical_id: {
-                "Type": "AWS::S3::Bucket",
-                "DeletionPolicy": policy,
-                "UpdateReplacePolicy": policy,
-            },
-            "Subscription": {"Type": "AWS::SNS::Subscription"},
-        }
-    }
+def _bucket_stack_template(construct_id: str, removal: cdk.RemovalPolicy) -> dict[str, Any]:
+    app = cdk.App()
+    stack = cdk.Stack(app, "S")
+    s3.Bucket(stack, construct_id, removal_policy=removal)
+    template: dict[str, Any] = app.synth().get_stack_by_name("S").template
+    return template
 
 
 def test_stateful_guard_catches_a_renamed_bucket() -> None:
-    committed = stateful_inventory({"S": _template_with_bucket("DataBucket", "Retain")})
-    current = stateful_inventory({"S": _template_with_bucket("DataBucketV2", "Retain")})
-    problems = stateful_problems(committed, current)
-    assert any("S/DataBucket (AWS::S3::Bucket) disappeared or was renamed" in p for p in problems)
-    assert any("S/DataBucketV2 (AWS::S3::Bucket) is new" in p for p in problems)
+    committed = stateful_inventory({"S": _bucket_stack_template("Data", cdk.RemovalPolicy.RETAIN)})
+    renamed = _bucket_stack_template("DataV2", cdk.RemovalPolicy.RETAIN)
+    problems = stateful_problems(committed, stateful_inventory({"S": renamed}))
+    (old_id,) = committed["S"]
+    lost = f"S/{old_id} (AWS::S3::Bucket) disappeared or was renamed"
+    assert f"{lost}: its data would be deleted or orphaned" in problems
+    assert any(
+        p.startswith("S/DataV2") and p.endswith("is new and not in the list") for p in problems
+    )
 
 
 def test_stateful_guard_catches_a_bucket_that_became_deletable() -> None:
-    committed = stateful_inventory({"S": _template_with_bucket("DataBucket", "Retain")})
-    current = stateful_inventory({"S": _template_with_bucket("DataBucket", "Delete")})
+    committed = stateful_inventory({"S": _bucket_stack_template("Data", cdk.RemovalPolicy.RETAIN)})
+    current = stateful_inventory({"S": _bucket_stack_template("Data", cdk.RemovalPolicy.DESTROY)})
+    (logical_id,) = committed["S"]
     problems = stateful_problems(committed, current)
-    assert "S/DataBucket (AWS::S3::Bucket) DeletionPolicy changed Retain -> Delete" in problems
-    assert "S/DataBucket (AWS::S3::Bucket) is deletable with the stack" in problems
+    assert f"S/{logical_id} (AWS::S3::Bucket) DeletionPolicy changed Retain -> Delete" in problems
+    assert f"S/{logical_id} (AWS::S3::Bucket) is deletable with the stack" in problems
 
 
 def test_stateful_guard_accepts_an_unchanged_inventory() -> None:
-    inventory = stateful_inventory({"S": _template_with_bucket("DataBucket", "Retain")})
+    inventory = stateful_inventory({"S": _bucket_stack_template("Data", cdk.RemovalPolicy.RETAIN)})
     assert stateful_problems(inventory, inventory) == []
 
 
