@@ -383,6 +383,7 @@ class EmrEksPlatform(Construct):
 
         self.kubernetes_version = kubernetes_version
         self.compute = compute
+        self._namespaces: dict[str, str] = {}
         self.secrets_key: kms.IKey = secrets_key or kms.Key(
             self,
             "SecretsKey",
@@ -543,6 +544,23 @@ class EmrEksPlatform(Construct):
                 cluster=self.cluster,
                 addon_name="eks-pod-identity-agent",
             )
+
+    def namespace_problem(self, namespace: str) -> str | None:
+        """Why a new virtual cluster cannot use ``namespace`` here (another one already does)."""
+        owner = self._namespaces.get(namespace)
+        if owner is None:
+            return None
+        return (
+            f"namespace {namespace!r} is already used by {owner} on this platform; two teams on "
+            "one namespace would share roles, quotas and job pods: give each team its own"
+        )
+
+    def register_namespace(self, namespace: str, owner: Construct) -> None:
+        """Record that ``owner`` runs EMR jobs in ``namespace`` (see :meth:`namespace_problem`)."""
+        problem = self.namespace_problem(namespace)
+        if problem:
+            raise ValueError(f"{owner.node.path}: {problem}")
+        self._namespaces[namespace] = owner.node.path
 
     @property
     def cluster_name(self) -> str:

@@ -447,6 +447,9 @@ class EmrVirtualCluster(Construct):
         limits: ContainerLimits | None = None,
     ) -> None:
         problems = naming.namespace_problems(namespace)
+        taken = platform.namespace_problem(namespace)
+        if taken:
+            problems.append(taken)
         name = virtual_cluster_name or namespace
         if not _VC_NAME_RE.match(name):
             problems.append(f"virtual_cluster_name {name!r}: use 1-64 letters, digits and '.-_/#'")
@@ -454,6 +457,7 @@ class EmrVirtualCluster(Construct):
         if problems:
             raise ValueError(f"EmrVirtualCluster '{construct_id}': " + "; ".join(problems))
         super().__init__(scope, construct_id)
+        platform.register_namespace(namespace, self)
         self.namespace = namespace
         self.platform = platform
         self.namespace_manifest = eks.KubernetesManifest(
@@ -586,6 +590,9 @@ class SparkTeam(Construct):
         dynamic_allocation = dynamic_allocation or DynamicAllocation()
         glue = glue or GlueAccess()
         problems = naming.namespace_problems(namespace) + naming.role_name_problems(role_name)
+        taken = platform.namespace_problem(namespace)
+        if taken:
+            problems.append(taken)
         problems += dynamic_allocation.problems()
         version = release_version(release_label)
         if version is None or version[0] != 7:
