@@ -17,6 +17,7 @@ from emr_burst.constructs.eks_platform import (
     NodeGroupCompute,
 )
 from emr_burst.constructs.virtual_cluster import GlueAccess, NamespaceQuota, SparkTeam
+from tests.harness.reference import new_app
 
 #: The public kubectl layer ARN form; importing by ARN keeps unit tests free of the layer asset.
 KUBECTL_LAYER_ARN = "arn:aws:lambda:us-east-1:123456789012:layer:kubectl:1"
@@ -44,7 +45,8 @@ def layer(stack: cdk.Stack) -> lambda_.ILayerVersion:
 
 def new_stack(name: str) -> cdk.Stack:
     # Environment-agnostic, like the reference stacks: no AZ lookup, account and region tokens.
-    return cdk.Stack(cdk.App(), name)
+    # The app carries the cdk.json feature flags, as the reference app does.
+    return cdk.Stack(new_app(), name)
 
 
 @dataclass

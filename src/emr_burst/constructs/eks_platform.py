@@ -395,7 +395,7 @@ class EmrEksPlatform(Construct):
         self.job_bucket: s3.IBucket = job_bucket or self._new_job_bucket(removal)
         self.kubectl_layer = kubectl_layer or KubectlV33Layer(self, "KubectlLayer")
         endpoint = (
-            eks.EndpointAccess.PUBLIC_AND_PRIVATE.only(list(public_endpoint_cidrs))
+            eks.EndpointAccess.PUBLIC_AND_PRIVATE.only_from(*list(public_endpoint_cidrs))
             if public_endpoint_cidrs
             else eks.EndpointAccess.PRIVATE
         )
@@ -624,7 +624,6 @@ class EmrEksPlatform(Construct):
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             enforce_ssl=True,
             versioned=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             removal_policy=removal,
         )
         _nag.acknowledge(
