@@ -593,6 +593,7 @@ class SparkTeam(Construct):
         taken = platform.namespace_problem(namespace)
         if taken:
             problems.append(taken)
+        problems += _quota_problems(quota, limits)
         problems += dynamic_allocation.problems()
         version = release_version(release_label)
         if version is None or version[0] != 7:
