@@ -202,7 +202,8 @@ def manifest_errors(obj: Mapping[str, Any], kubernetes_version: str) -> list[str
     if crd is not None:
         validator = jsonschema.Draft202012Validator(crd)
         return [
-            f"{name} at {'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
+            f"{name} at {'/'.join(str(p) for p in error.absolute_path) or '(root)'}: "
+            f"{error.message}"
             for error in sorted(
                 validator.iter_errors(dict(obj)), key=lambda e: [str(p) for p in e.path]
             )

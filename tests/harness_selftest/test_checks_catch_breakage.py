@@ -16,6 +16,11 @@ import pytest
 from aws_cdk import aws_s3 as s3
 
 from emr_burst import _nag
+from emr_burst.constructs.eks_platform import (
+    AutoModeCompute,
+    node_class_manifest,
+    node_pool_manifest,
+)
 from tests.harness import snapshot_diff
 from tests.harness.checks import (
     cfn_lint_errors,
@@ -194,8 +199,6 @@ def test_diff_fails_when_a_stack_differs_from_its_snapshot(
 
 
 def _node_pool() -> dict[str, Any]:
-    from emr_burst.constructs.eks_platform import AutoModeCompute, node_pool_manifest
-
     return node_pool_manifest(
         name="spark-executor",
         spark_role="executor",
@@ -228,8 +231,6 @@ def test_crd_validation_reports_an_unknown_spec_field_and_a_bad_enum() -> None:
 
 
 def test_crd_validation_reports_a_node_class_without_a_role() -> None:
-    from emr_burst.constructs.eks_platform import node_class_manifest
-
     node_class = node_class_manifest(
         role_name="node-role",
         subnet_ids=["subnet-1"],

@@ -61,7 +61,7 @@ class AutoModeApp:
 
     @property
     def json(self) -> dict[str, Any]:
-        return self.template.to_json()
+        return dict(self.template.to_json())
 
 
 def auto_mode_app() -> AutoModeApp:

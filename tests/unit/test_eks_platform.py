@@ -14,6 +14,7 @@ from emr_burst.constructs.eks_platform import (
     AutoModeCompute,
     EmrEksPlatform,
     NodeGroupCompute,
+    node_pool_manifest,
 )
 from tests.harness.checks import manifest_errors, manifests_in
 from tests.unit.eks_app import AutoModeApp, layer, new_stack, vpc
@@ -124,9 +125,9 @@ def test_one_kubectl_provider_with_the_given_layer(auto_app: AutoModeApp) -> Non
     functions = _resources(auto_app.json, "AWS::Lambda::Function")
     assert len(functions) == 2  # the kubectl handler and its provider framework
     handler = [f for f in functions.values() if "kubectl" in f["Properties"].get("Description", "")]
+    assert handler
     assert (
-        handler
-        and handler[0]["Properties"]["Layers"][0]
+        handler[0]["Properties"]["Layers"][0]
         == "arn:aws:lambda:us-east-1:123456789012:layer:kubectl:1"
     )
     assert handler[0]["Properties"]["VpcConfig"]["SubnetIds"]
@@ -181,8 +182,6 @@ def test_auto_mode_node_class_uses_the_platform_node_role(auto_app: AutoModeApp)
 
 
 def test_local_nvme_adds_the_instance_store_requirement() -> None:
-    from emr_burst.constructs.eks_platform import node_pool_manifest
-
     compute = AutoModeCompute(instance_families=("m6id", "r6gd"), local_nvme=True)
     pool = node_pool_manifest(
         name="spark-executor",
@@ -263,7 +262,7 @@ def test_fails_when_the_public_endpoint_is_open_to_the_internet() -> None:
 
 
 def test_fails_with_every_problem_in_one_error() -> None:
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(ValueError, match="EmrEksPlatform 'Platform'") as err:
         _platform(
             kubernetes_version="2.0",
             compute=AutoModeCompute(
@@ -288,7 +287,7 @@ def test_fails_with_every_problem_in_one_error() -> None:
 
 def test_validation_happens_before_any_child_is_created() -> None:
     stack = new_stack("Early")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"kubernetes_version '1\.0'"):
         EmrEksPlatform(
             stack,
             "Platform",

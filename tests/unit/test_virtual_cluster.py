@@ -8,9 +8,14 @@ from typing import Any
 
 import kubernetes_validate
 import pytest
+from aws_cdk import Aws
 from aws_cdk.assertions import Match
 
-from emr_burst.constructs.eks_platform import auto_mode_placement, node_group_placement
+from emr_burst.constructs.eks_platform import (
+    EmrEksPlatform,
+    auto_mode_placement,
+    node_group_placement,
+)
 from emr_burst.constructs.virtual_cluster import (
     ContainerLimits,
     DynamicAllocation,
@@ -400,12 +405,8 @@ def test_fails_when_team_input_is_bad(
 
 def test_fails_when_the_role_name_is_a_token() -> None:
     stack = new_stack("TokenRole")
-    from emr_burst.constructs.eks_platform import EmrEksPlatform
-
     platform = EmrEksPlatform(stack, "Platform", vpc=vpc(stack), kubectl_layer=layer(stack))
-    from aws_cdk import Aws
-
-    with pytest.raises(ValueError, match="role name .* is a CDK token"):
+    with pytest.raises(ValueError, match=r"role name .* is a CDK token"):
         SparkTeam(
             stack, "Team2", platform=platform, namespace="team2", role_name=f"{Aws.REGION}-job"
         )

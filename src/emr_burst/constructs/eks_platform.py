@@ -11,7 +11,7 @@ import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
@@ -22,7 +22,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk.lambda_layer_kubectl_v33 import KubectlV33Layer
-from constructs import Construct, IDependable
+from constructs import Construct, IConstruct, IDependable
 
 from emr_burst import _nag
 from emr_burst._removal import data_removal_policy
@@ -310,6 +310,12 @@ def node_pool_manifest(
     }
 
 
+def as_icluster(cluster: eks.Cluster) -> eks.ICluster:
+    """``cluster`` typed as ``ICluster``: the jsii stubs of ``aws_eks_v2.Cluster`` miss one member
+    of the ``ICluster`` protocol (``kubectl_provider_options``), which only confuses mypy."""
+    return cast(eks.ICluster, cluster)
+
+
 ALL_LOG_TYPES = (
     eks.ClusterLoggingTypes.API,
     eks.ClusterLoggingTypes.AUDIT,
@@ -463,7 +469,7 @@ class EmrEksPlatform(Construct):
             self.admin_access = eks.AccessEntry(
                 self,
                 "AdminAccess",
-                cluster=self.cluster,
+                cluster=as_icluster(self.cluster),
                 principal=admin_role.role_arn,
                 access_policies=[
                     eks.AccessPolicy.from_access_policy_name(
@@ -481,7 +487,7 @@ class EmrEksPlatform(Construct):
             self.compute_manifest = eks.KubernetesManifest(
                 self,
                 "SparkNodePools",
-                cluster=self.cluster,
+                cluster=as_icluster(self.cluster),
                 manifest=[
                     node_class_manifest(
                         role_name=self.node_role.role_name,
@@ -512,7 +518,7 @@ class EmrEksPlatform(Construct):
             self.node_group = eks.Nodegroup(
                 self,
                 "NodeGroup",
-                cluster=self.cluster,
+                cluster=as_icluster(self.cluster),
                 instance_types=[ec2.InstanceType(t) for t in compute.instance_types],
                 min_size=compute.min_size,
                 desired_size=compute.desired_size,
@@ -541,7 +547,7 @@ class EmrEksPlatform(Construct):
             self.pod_identity_agent = eks.Addon(
                 self,
                 "PodIdentityAgent",
-                cluster=self.cluster,
+                cluster=as_icluster(self.cluster),
                 addon_name="eks-pod-identity-agent",
             )
 
@@ -735,7 +741,7 @@ class EmrEksPlatform(Construct):
         )
 
 
-def _managed_policy_arns(provider: Construct) -> list[object]:
+def _managed_policy_arns(provider: IConstruct) -> list[object]:
     """The managed policies of the kubectl handler's role, as CloudFormation values."""
     function = provider.node.try_find_child("Handler")
     role = function.node.try_find_child("ServiceRole") if function is not None else None

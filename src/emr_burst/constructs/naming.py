@@ -75,7 +75,7 @@ def base36_decode(encoded: str) -> str:
 
 
 def service_account_pattern(namespace: str, account: str, role_name: str) -> str:
-    """The ``sub`` an IRSA trust policy allows: every EMR service account of the role in ``namespace``.
+    """The ``sub`` an IRSA trust allows: every EMR service account of the role in ``namespace``.
 
     ``account`` may be a token (``Aws.ACCOUNT_ID``); ``role_name`` may not.
     """
@@ -109,7 +109,8 @@ def role_name_problems(name: str) -> list[str]:
         )
     if not name or not re.fullmatch(r"[\w+=,.@-]*", name):
         problems.append(
-            f"role name {name!r} is invalid; use letters, digits and '+=,.@_-' only (1-64 characters)"
+            f"role name {name!r} is invalid; use letters, digits and '+=,.@_-' only "
+            "(1-64 characters)"
         )
     return problems
 

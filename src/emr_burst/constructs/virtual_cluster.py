@@ -1,4 +1,4 @@
-"""EMR on EKS teams: namespace + virtual cluster, job execution role, job template, submit rights."""
+"""EMR on EKS teams: namespace, virtual cluster, job execution role, job template, submit rights."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from constructs import Construct, IValidation
 from emr_burst import _nag
 from emr_burst._removal import data_removal_policy
 from emr_burst.constructs import naming
-from emr_burst.constructs.eks_platform import EmrEksPlatform, SparkPlacement
+from emr_burst.constructs.eks_platform import EmrEksPlatform, SparkPlacement, as_icluster
 
 DEFAULT_RELEASE_LABEL = "emr-7.9.0-latest"
 #: EMR on EKS release labels: ``emr-<major>.<minor>.<patch>-latest`` or ``-<yyyymmdd>``.
@@ -285,7 +285,7 @@ class ManagedPolicyRole(iam.Role):
 def irsa_trust_document(
     *, provider_arn: str, issuer: str, namespace: str, account: str, role_name: str
 ) -> dict[str, Any]:
-    """EMR's IRSA trust for a job execution role: only the role's EMR service accounts in ``namespace``."""
+    """EMR's IRSA trust for a job role: only the role's EMR service accounts in ``namespace``."""
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -463,7 +463,7 @@ class EmrVirtualCluster(Construct):
         self.namespace_manifest = eks.KubernetesManifest(
             self,
             "Namespace",
-            cluster=platform.cluster,
+            cluster=as_icluster(platform.cluster),
             manifest=namespace_manifest(namespace, dict(labels or {}), quota, limits),
         )
         self.resource = emrc.CfnVirtualCluster(

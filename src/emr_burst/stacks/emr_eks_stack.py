@@ -7,7 +7,6 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from emr_burst import _nag
 from emr_burst.config import AppConfig
 from emr_burst.constructs.eks_platform import AutoModeCompute, EmrEksPlatform, NodeGroupCompute
 from emr_burst.constructs.network import InterfaceEndpoint, Network
@@ -133,5 +132,5 @@ class EmrEksStack(BurstStack):
             self,
             "AdminRole",
             assumed_by=iam.AccountRootPrincipal(),
-            description="Cluster administrators of the EMR on EKS platform (kubectl via access entry)",
+            description="Administers the EMR on EKS platform's cluster (kubectl via access entry)",
         )
