@@ -100,3 +100,7 @@ def test_fails_when_role_name_is_too_long_invalid_or_a_token() -> None:
     assert "invalid" in naming.role_name_problems("team role")[0]
     assert "CDK token" in naming.role_name_problems(cdk.Aws.STACK_NAME)[0]
     assert naming.role_name_problems("r" * 64) == []
+
+
+def test_fails_when_role_name_has_non_ascii_letters() -> None:
+    assert "invalid" in naming.role_name_problems("équipe-job")[0]

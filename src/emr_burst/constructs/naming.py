@@ -15,8 +15,8 @@ import aws_cdk as cdk
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
-#: IAM role names: 1-64 characters from this set (the IAM API's own pattern).
-_ROLE_NAME_RE = re.compile(r"^[\w+=,.@-]{1,64}$")
+#: IAM role names: 1-64 ASCII characters from this set (the IAM API's own pattern).
+_ROLE_NAME_RE = re.compile(r"^[A-Za-z0-9_+=,.@-]+$")
 ROLE_NAME_MAX = 64
 
 #: DNS-1123 label, the rule for Kubernetes namespace names.
@@ -107,7 +107,7 @@ def role_name_problems(name: str) -> list[str]:
             f"role name {name!r} has {len(name)} characters; IAM allows at most {ROLE_NAME_MAX}, "
             "so shorten the prefix or the team name"
         )
-    if not name or not re.fullmatch(r"[\w+=,.@-]*", name):
+    if not _ROLE_NAME_RE.match(name):
         problems.append(
             f"role name {name!r} is invalid; use letters, digits and '+=,.@_-' only "
             "(1-64 characters)"
@@ -131,7 +131,3 @@ def namespace_problems(namespace: str) -> list[str]:
             "namespace such as 'analytics'"
         )
     return problems
-
-
-def is_valid_role_name(name: str) -> bool:
-    return bool(_ROLE_NAME_RE.match(name)) and not cdk.Token.is_unresolved(name)
