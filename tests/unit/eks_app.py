@@ -9,6 +9,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
 
 from emr_burst.constructs.eks_platform import (
@@ -86,6 +87,9 @@ def auto_mode_app() -> AutoModeApp:
         quota=NamespaceQuota(requests_cpu="24", requests_memory="96Gi"),
         argument_parameters=("InputPath", "OutputPath"),
     )
+    # Another construct's grant on the job role (as SparkEventLogs will do) lands in its policy.
+    extra = s3.Bucket(stack, "EventLogs", enforce_ssl=True)
+    extra.grant_read(analytics.execution_role)
     analytics.add_spark_conf(
         {"spark.kubernetes.driver.annotation.yunikorn.apache.org/queue": "root.analytics"}
     )

@@ -228,6 +228,19 @@ def test_job_role_reaches_only_its_own_prefixes(auto_app: AutoModeApp) -> None:
     assert all(r.endswith(".yaml") for r in resources["ReadPodTemplates"])
 
 
+def test_grants_by_other_constructs_land_in_the_managed_policy(auto_app: AutoModeApp) -> None:
+    statements = _policy_statements(auto_app, ANALYTICS_ROLE)
+    event_logs = str(
+        auto_app.stack.get_logical_id(
+            auto_app.stack.node.find_child("EventLogs").node.default_child
+        )
+    )
+    assert any(
+        event_logs in json.dumps(s["Resource"]) and "s3:GetObject*" in s["Action"]
+        for s in statements
+    )
+
+
 def test_job_role_glue_access_is_limited_to_the_configured_databases(auto_app: AutoModeApp) -> None:
     glue = next(
         s for s in _policy_statements(auto_app, ANALYTICS_ROLE) if s.get("Sid") == "GlueCatalog"

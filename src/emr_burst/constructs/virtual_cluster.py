@@ -306,6 +306,7 @@ def irsa_trust_document(
     }
 
 
+@jsii.implements(iam.IGrantable)
 class JobExecutionRole(Construct):
     """The IAM role EMR on EKS jobs of one namespace run as.
 
@@ -319,7 +320,8 @@ class JobExecutionRole(Construct):
     EKS Pod Identity association per EMR service account binds it to the namespace.
 
     Permissions go into one customer-managed policy (``self.policy``), also those added by
-    ``grant_*`` methods of other constructs.
+    ``grant_*`` methods of other constructs: the construct is an ``IGrantable``, so
+    ``bucket.grant_read(role)`` works on it directly.
 
     Example::
 
