@@ -230,11 +230,7 @@ def test_job_role_reaches_only_its_own_prefixes(auto_app: AutoModeApp) -> None:
 
 def test_grants_by_other_constructs_land_in_the_managed_policy(auto_app: AutoModeApp) -> None:
     statements = _policy_statements(auto_app, ANALYTICS_ROLE)
-    event_logs = str(
-        auto_app.stack.get_logical_id(
-            auto_app.stack.node.find_child("EventLogs").node.default_child
-        )
-    )
+    event_logs = _logical_id(auto_app, auto_app.stack.node.find_child("EventLogs"))
     assert any(
         event_logs in json.dumps(s["Resource"]) and "s3:GetObject*" in s["Action"]
         for s in statements
