@@ -9,6 +9,7 @@ not explain anything.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -95,3 +96,29 @@ def acknowledge(
 def across_packs(rule: str) -> tuple[str, str]:
     """The HIPAA and NIST 800-53 rev 5 ids of a rule the two packs share (e.g. ``LambdaDLQ``)."""
     return (f"HIPAA.Security-{rule}", f"NIST.800.53.R5-{rule}")
+
+
+def target(scope: IConstruct, value: object) -> str:
+    """The way cdk-nag writes ``value`` (an ARN that may hold tokens) inside a granular finding id.
+
+    ``Fn::GetAtt`` becomes ``<LogicalId.Attr>``, ``Ref`` becomes ``<Name>``, ``Fn::Join`` is
+    concatenated, and a literal stays as it is, so that a construct can acknowledge a finding on a
+    resource whose logical ID it does not spell out, e.g.
+    ``"Resource::" + target(role, bucket.arn_for_objects("team/*"))``.
+    """
+    return _render(cdk.Stack.of(scope).resolve(value))
+
+
+def _render(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and len(value) == 1:
+        ((key, arg),) = value.items()
+        if key == "Ref":
+            return f"<{arg}>"
+        if key == "Fn::GetAtt" and isinstance(arg, list):
+            return f"<{'.'.join(str(part) for part in arg)}>"
+        if key == "Fn::Join" and isinstance(arg, list) and len(arg) == 2:
+            separator, parts = arg
+            return str(separator).join(_render(part) for part in parts)
+    return json.dumps(value, separators=(",", ":"))

@@ -104,6 +104,26 @@ class NetworkConfig:
     flow_log_retention_days: int = 365
 
 
+#: Kubernetes minors the EMR on EKS platform accepts (kept in step with ``eks_platform``).
+EKS_KUBERNETES_VERSIONS = ("1.32", "1.33", "1.34")
+EKS_COMPUTE_MODES = ("auto", "fixed")
+_TEAM_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$")
+_ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+_EMR_RELEASE_RE = re.compile(r"^emr-7\.\d+\.\d+-(latest|\d{8})$")
+
+
+@dataclass(frozen=True)
+class EksPlatformConfig:
+    """The EMR on EKS platform of the compute side and its Spark teams."""
+
+    kubernetes_version: str = "1.33"
+    compute_mode: str = "auto"
+    teams: tuple[str, ...] = ("analytics", "marketing", "datascience")
+    admin_role_arn: str | None = None
+    public_endpoint_cidrs: tuple[str, ...] = ()
+    release_label: str = "emr-7.9.0-latest"
+
+
 @dataclass(frozen=True)
 class AppConfig:
     """Everything the reference stacks need, validated."""
@@ -116,6 +136,7 @@ class AppConfig:
     network: NetworkConfig = NetworkConfig()
     availability_zones: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     remove_data_on_destroy: bool = False
+    eks: EksPlatformConfig = EksPlatformConfig()
 
     @classmethod
     def from_context(cls, get: Callable[[str], Any]) -> AppConfig:
@@ -157,6 +178,7 @@ class AppConfig:
             network=network,
             availability_zones=reader.availability_zones("availabilityZones"),
             remove_data_on_destroy=reader.boolean("removeDataOnDestroy", False),
+            eks=_eks_config(reader),
             **sides,
         )
         reader.raise_if_failed()
@@ -173,6 +195,84 @@ class AppConfig:
         if region is None:
             return None
         return self.availability_zones.get(region)
+
+
+def _eks_config(reader: _Reader) -> EksPlatformConfig:
+    """The ``eks*`` keys: Kubernetes version, compute mode, teams, admin role, public CIDRs."""
+    defaults = EksPlatformConfig()
+    version = str(reader.raw("eksKubernetesVersion") or defaults.kubernetes_version)
+    if version not in EKS_KUBERNETES_VERSIONS:
+        reader.fail(
+            "eksKubernetesVersion", version, f"use one of {', '.join(EKS_KUBERNETES_VERSIONS)}"
+        )
+        version = defaults.kubernetes_version
+    mode = str(reader.raw("eksComputeMode") or defaults.compute_mode)
+    if mode not in EKS_COMPUTE_MODES:
+        reader.fail(
+            "eksComputeMode",
+            mode,
+            "use 'auto' (EKS Auto Mode node pools) or 'fixed' (managed node group)",
+        )
+        mode = defaults.compute_mode
+    teams = defaults.teams
+    raw_teams = reader.raw("eksTeams")
+    if raw_teams is not None:
+        items = reader._list("eksTeams", raw_teams)
+        if items is not None:
+            bad = [t for t in items if not isinstance(t, str) or not _TEAM_RE.match(t)]
+            if not items or bad:
+                reader.fail(
+                    "eksTeams",
+                    raw_teams,
+                    "list team names of 1-32 lowercase letters, digits or '-' (each becomes a "
+                    "namespace)",
+                )
+            elif len(set(items)) != len(items):
+                reader.fail("eksTeams", raw_teams, "each team may appear once")
+            else:
+                teams = tuple(items)
+    admin = reader.raw("eksAdminRoleArn")
+    if admin in (None, ""):
+        admin = None
+    elif not _ROLE_ARN_RE.match(str(admin)):
+        reader.fail("eksAdminRoleArn", admin, "use an IAM role ARN or leave it null")
+        admin = None
+    cidrs: tuple[str, ...] = ()
+    raw_cidrs = reader.raw("eksPublicEndpointCidrs")
+    if raw_cidrs not in (None, ""):
+        items = reader._list("eksPublicEndpointCidrs", raw_cidrs) or []
+        good = []
+        for item in items:
+            try:
+                network = ipaddress.IPv4Network(str(item), strict=True)
+            except ValueError:
+                reader.fail(
+                    "eksPublicEndpointCidrs", item, "use IPv4 CIDRs such as '203.0.113.0/24'"
+                )
+                continue
+            if network.prefixlen == 0:
+                reader.fail(
+                    "eksPublicEndpointCidrs",
+                    item,
+                    "a public endpoint needs an explicit allow-list, not the whole internet",
+                )
+                continue
+            good.append(str(network))
+        cidrs = tuple(good)
+    label = str(reader.raw("emrEksReleaseLabel") or defaults.release_label)
+    if not _EMR_RELEASE_RE.match(label):
+        reader.fail(
+            "emrEksReleaseLabel", label, "pin an EMR 7.x release label such as 'emr-7.9.0-latest'"
+        )
+        label = defaults.release_label
+    return EksPlatformConfig(
+        kubernetes_version=version,
+        compute_mode=mode,
+        teams=teams,
+        admin_role_arn=admin,
+        public_endpoint_cidrs=cidrs,
+        release_label=label,
+    )
 
 
 #: CloudWatch Logs accepts only these retention periods (days), named as in ``logs.RetentionDays``.

@@ -6,13 +6,16 @@ self-tests apply them to deliberately broken stacks to prove that each one can f
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
 import cfnlint.api
+import jsonschema
 import kubernetes_validate
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks
 
@@ -174,9 +177,37 @@ def manifests_in(template: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, A
             yield f"{logical_id}[{index}]", obj
 
 
+#: JSON schemas of the custom resources (CRDs) our constructs create, written for this project and
+#: kept strict (unknown fields and wrong types fail); the built-in kinds come from
+#: kubernetes-validate. File names are ``<group>_<version>_<Kind>.json``.
+CRD_SCHEMA_DIR = Path(__file__).with_name("schemas")
+
+
+@functools.cache
+def crd_schemas() -> dict[tuple[str, str], dict[str, Any]]:
+    """``{(apiVersion, kind): schema}`` of every CRD schema in :data:`CRD_SCHEMA_DIR`."""
+    schemas: dict[tuple[str, str], dict[str, Any]] = {}
+    for path in sorted(CRD_SCHEMA_DIR.glob("*.json")):
+        schema = json.loads(path.read_text())
+        jsonschema.Draft202012Validator.check_schema(schema)
+        key = (schema["properties"]["apiVersion"]["const"], schema["properties"]["kind"]["const"])
+        schemas[key] = schema
+    return schemas
+
+
 def manifest_errors(obj: Mapping[str, Any], kubernetes_version: str) -> list[str]:
     """Schema problems of one Kubernetes object against the given Kubernetes version (offline)."""
     name = f"{obj.get('kind', '?')}/{obj.get('metadata', {}).get('name', '?')}"
+    crd = crd_schemas().get((str(obj.get("apiVersion")), str(obj.get("kind"))))
+    if crd is not None:
+        validator = jsonschema.Draft202012Validator(crd)
+        return [
+            f"{name} at {'/'.join(str(p) for p in error.absolute_path) or '(root)'}: "
+            f"{error.message}"
+            for error in sorted(
+                validator.iter_errors(dict(obj)), key=lambda e: [str(p) for p in e.path]
+            )
+        ]
     try:
         kubernetes_validate.validate(dict(obj), kubernetes_version, strict=True)
     except kubernetes_validate.ValidationError as err:

@@ -16,6 +16,11 @@ import pytest
 from aws_cdk import aws_s3 as s3
 
 from emr_burst import _nag
+from emr_burst.constructs.eks_platform import (
+    AutoModeCompute,
+    node_class_manifest,
+    node_pool_manifest,
+)
 from tests.harness import snapshot_diff
 from tests.harness.checks import (
     cfn_lint_errors,
@@ -191,3 +196,50 @@ def test_diff_fails_when_a_stack_differs_from_its_snapshot(
     assert (
         snapshot_diff.main(["--assembly", str(assembly_copy), "--snapshots", str(snapshots)]) == 1
     )
+
+
+def _node_pool() -> dict[str, Any]:
+    return node_pool_manifest(
+        name="spark-executor",
+        spark_role="executor",
+        capacity_types=["spot"],
+        compute=AutoModeCompute(),
+        cpu_limit=64,
+    )
+
+
+def test_crd_schemas_accept_the_node_pool_the_platform_renders() -> None:
+    assert manifest_errors(_node_pool(), "1.33") == []
+
+
+def test_crd_validation_reports_a_wrong_type_in_a_node_pool() -> None:
+    bad = _node_pool()
+    bad["spec"]["template"]["spec"]["requirements"][0]["values"] = "spot"
+    errors = manifest_errors(bad, "1.33")
+    assert any(
+        "NodePool/spark-executor at spec/template/spec/requirements/0/values" in e for e in errors
+    ), errors
+
+
+def test_crd_validation_reports_an_unknown_spec_field_and_a_bad_enum() -> None:
+    bad = _node_pool()
+    bad["spec"]["limts"] = {"cpu": "10"}
+    bad["spec"]["disruption"]["consolidationPolicy"] = "Sometimes"
+    errors = manifest_errors(bad, "1.33")
+    assert any("'limts' was unexpected" in e for e in errors), errors
+    assert any("spec/disruption/consolidationPolicy" in e for e in errors), errors
+
+
+def test_crd_validation_reports_a_node_class_without_a_role() -> None:
+    node_class = node_class_manifest(
+        role_name="node-role",
+        subnet_ids=["subnet-1"],
+        security_group_ids=["sg-1"],
+        ephemeral_storage_gib=100,
+    )
+    assert manifest_errors(node_class, "1.33") == []
+    del node_class["spec"]["role"]
+    node_class["spec"]["ephemeralStorage"]["size"] = 100
+    errors = manifest_errors(node_class, "1.33")
+    assert any("'role' is a required property" in e for e in errors), errors
+    assert any("spec/ephemeralStorage/size" in e for e in errors), errors

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import aws_cdk as cdk
 
 from emr_burst.config import AppConfig
+from emr_burst.stacks.emr_eks_stack import EmrEksStack
 from emr_burst.stacks.network_stack import NetworkStack
 
 StackT = TypeVar("StackT", bound=cdk.Stack)
@@ -37,12 +38,17 @@ class ReferenceStacks:
         self.stacks.append(stack)
         return stack
 
+    def get(self, stack_class: type[StackT]) -> StackT | None:
+        """The first stack of ``stack_class`` added so far, for stacks that build on another."""
+        return next((s for s in self.stacks if isinstance(s, stack_class)), None)
+
 
 def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> ReferenceStacks:
     """Add every reference stack to ``app``; the configuration comes from the app's context."""
     config = config or AppConfig.from_context(app.node.try_get_context)
     stacks = ReferenceStacks(app, config)
     stacks.add(NetworkStack, "Network", config=config)
+    stacks.add(EmrEksStack, "EmrEks", config=config, network=stacks.get(NetworkStack))
     return stacks
 
 

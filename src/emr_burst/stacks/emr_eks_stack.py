@@ -1,0 +1,136 @@
+"""Reference stack: the EMR on EKS platform with the YuniKorn post's three Spark teams."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from emr_burst.config import AppConfig
+from emr_burst.constructs.eks_platform import AutoModeCompute, EmrEksPlatform, NodeGroupCompute
+from emr_burst.constructs.network import InterfaceEndpoint, Network
+from emr_burst.constructs.virtual_cluster import (
+    GlueAccess,
+    ManagedPolicyRole,
+    NamespaceQuota,
+    SparkTeam,
+)
+from emr_burst.stacks._base import BurstStack
+from emr_burst.stacks.network_stack import NetworkStack
+
+#: Each team's namespace may request what the YuniKorn post lets a queue burst to (24 vCPU, 96 GiB).
+TEAM_QUOTA = NamespaceQuota(requests_cpu="24", requests_memory="96Gi")
+
+
+class EmrEksStack(BurstStack):
+    """One EMR on EKS platform and a Spark team (virtual cluster, role, job template) per team.
+
+    The VPC comes from the shared :class:`NetworkStack` when one is given; otherwise the stack
+    builds its own :class:`Network`.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: AppConfig,
+        network: NetworkStack | None = None,
+        teams: tuple[str, ...] | None = None,
+    ) -> None:
+        side = config.compute
+        super().__init__(
+            scope,
+            construct_id,
+            env=side.environment,
+            availability_zone_names=config.zones_for(side.region),
+            description="emr-burst EMR on EKS platform: EKS with access entries, Spark teams",
+        )
+        eks_config = config.eks
+        removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+        vpc: ec2.IVpc
+        if network is not None:
+            vpc = network.network.vpc
+        else:
+            vpc = Network(
+                self,
+                "Network",
+                cidr=config.network.cidr,
+                max_azs=config.network.max_azs,
+                nat_gateways=config.network.nat_gateways,
+                interface_endpoints=[
+                    InterfaceEndpoint(n) for n in config.network.interface_endpoints
+                ],
+                removal_policy=removal,
+            ).vpc
+
+        if eks_config.admin_role_arn:
+            admin_role: iam.IRole = iam.Role.from_role_arn(
+                self, "AdminRole", eks_config.admin_role_arn, mutable=False
+            )
+        else:
+            admin_role = self._admin_role()
+
+        compute = AutoModeCompute() if eks_config.compute_mode == "auto" else NodeGroupCompute()
+        self.platform = EmrEksPlatform(
+            self,
+            "Platform",
+            vpc=vpc,
+            kubernetes_version=eks_config.kubernetes_version,
+            compute=compute,
+            admin_role=admin_role,
+            public_endpoint_cidrs=eks_config.public_endpoint_cidrs,
+            removal_policy=removal,
+        )
+
+        if isinstance(admin_role, ManagedPolicyRole):
+            # Operators assume this role and run `aws eks update-kubeconfig`; the access entry
+            # gives it cluster-admin inside Kubernetes.
+            admin_role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    actions=["eks:DescribeCluster"],
+                    resources=[self.platform.cluster.cluster_arn],
+                )
+            )
+
+        self.teams: dict[str, SparkTeam] = {}
+        team_scope = Construct(self, "Teams")
+        for name in teams if teams is not None else eks_config.teams:
+            construct_name = "".join(part.capitalize() for part in name.split("-"))
+            team = SparkTeam(
+                team_scope,
+                construct_name,
+                platform=self.platform,
+                namespace=name,
+                release_label=eks_config.release_label,
+                glue=GlueAccess(databases=(name.replace("-", "_"),)),
+                quota=TEAM_QUOTA,
+                argument_parameters=("Arguments",),
+                removal_policy=removal,
+            )
+            submitter = ManagedPolicyRole(
+                team,
+                "SubmitterRole",
+                assumed_by=iam.AccountRootPrincipal(),
+                description=f"Submits Spark jobs to the {name} virtual cluster",
+            )
+            team.grant_start_job_run(submitter)
+            self.teams[name] = team
+            for label, value in (
+                ("VirtualClusterId", team.virtual_cluster.virtual_cluster_id),
+                ("JobTemplateId", team.job_template.attr_id),
+                ("ExecutionRoleArn", team.execution_role.role_arn),
+                ("SubmitterRoleArn", submitter.role_arn),
+            ):
+                cdk.CfnOutput(team, label, value=value, description=f"{name}: {label}")
+        cdk.CfnOutput(self, "ClusterName", value=self.platform.cluster.cluster_name)
+        cdk.CfnOutput(self, "JobBucketName", value=self.platform.job_bucket.bucket_name)
+
+    def _admin_role(self) -> ManagedPolicyRole:
+        return ManagedPolicyRole(
+            self,
+            "AdminRole",
+            assumed_by=iam.AccountRootPrincipal(),
+            description="Administers the EMR on EKS platform's cluster (kubectl via access entry)",
+        )
