@@ -14,6 +14,11 @@ from typing import Any, TypeVar
 import aws_cdk as cdk
 
 from emr_burst.config import AppConfig
+from emr_burst.stacks.hybrid_stacks import (
+    HybridComputeNetworkStack,
+    HybridComputeStack,
+    HybridOnPremStack,
+)
 from emr_burst.stacks.network_stack import NetworkStack
 
 StackT = TypeVar("StackT", bound=cdk.Stack)
@@ -43,6 +48,17 @@ def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> Refere
     config = config or AppConfig.from_context(app.node.try_get_context)
     stacks = ReferenceStacks(app, config)
     stacks.add(NetworkStack, "Network", config=config)
+    compute_network = stacks.add(HybridComputeNetworkStack, "HybridComputeNetwork", config=config)
+    onprem = stacks.add(
+        HybridOnPremStack, "HybridOnPrem", config=config, compute_network=compute_network
+    )
+    stacks.add(
+        HybridComputeStack,
+        "HybridCompute",
+        config=config,
+        compute_network=compute_network,
+        onprem=onprem,
+    )
     return stacks
 
 
