@@ -95,3 +95,28 @@ def acknowledge(
 def across_packs(rule: str) -> tuple[str, str]:
     """The HIPAA and NIST 800-53 rev 5 ids of a rule the two packs share (e.g. ``LambdaDLQ``)."""
     return (f"HIPAA.Security-{rule}", f"NIST.800.53.R5-{rule}")
+
+
+def resource_target(scope: IConstruct, arn: str) -> str:
+    """The granular ``Resource::...`` target cdk-nag prints for ``arn`` in ``scope``'s stack.
+
+    cdk-nag renders intrinsics as ``<LogicalId.Arn>`` (``Fn::GetAtt``), ``<LogicalId>`` or
+    ``<AWS::AccountId>`` (``Ref``) and joins the parts, e.g.
+    ``Resource::<MigrationBucketD3297513.Arn>/*``.
+    """
+    return "Resource::" + _render(cdk.Stack.of(scope).resolve(arn))
+
+
+def _render(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        if "Fn::Join" in value:
+            separator, parts = value["Fn::Join"]
+            return str(separator).join(_render(part) for part in parts)
+        if "Fn::GetAtt" in value:
+            logical_id, attribute = value["Fn::GetAtt"]
+            return f"<{logical_id}.{attribute}>"
+        if "Ref" in value:
+            return f"<{value['Ref']}>"
+    raise NagReasonError(f"cannot render {value!r} the way cdk-nag prints resources")

@@ -262,9 +262,9 @@ class EngineCatalog:
     def script_args(self) -> tuple[str, ...]:
         args = ["--engine", self.engine.config_dir, "--catalog", self.name]
         for key, value in self.properties.items():
-            args += ["--property", f"{key}={value}"]
+            args.append(f"catalog:{key}={value}")
         for key, value in self.site_properties.items():
-            args += ["--site-property", f"{key}={value}"]
+            args.append(f"site:{key}={value}")
         return tuple(args)
 
 
@@ -644,7 +644,6 @@ class EmrCluster(Construct):
                 )
             ],
         )
-        self.security_configuration.grant_use(self.instance_role, self.service_role)
         self.service_policy.add_statements(_key_statement(sc_key, grants=True))
 
         # --- network ---
@@ -896,6 +895,14 @@ class EmrCluster(Construct):
         self._grant_bucket(bucket, write=True, prefix=prefix)
         if bucket.encryption_key is not None:
             self.instance_policy.add_statements(_key_statement(bucket.encryption_key))
+        if prefix.endswith("*"):
+            _nag.acknowledge(
+                self.instance_policy,
+                f"The nodes read and write objects under {prefix!r} of a bucket granted to "
+                "them; object names are chosen at run time (Alluxio, EMRFS), the bucket is fixed.",
+                "AwsSolutions-IAM5",
+                applies_to=[_nag.resource_target(self, bucket.arn_for_objects(prefix))],
+            )
 
     def grant_bucket_read(self, bucket_name: str, prefix: str = "*") -> None:
         """Let the nodes read a bucket by name, e.g. a public dataset that no stack owns."""
@@ -909,6 +916,16 @@ class EmrCluster(Construct):
                 resources=[f"arn:{partition}:s3:::{bucket_name}/{prefix}"],
             ),
         )
+        if prefix.endswith("*"):
+            _nag.acknowledge(
+                self.instance_policy,
+                f"The nodes only read objects under {prefix!r} of the data set bucket "
+                f"{bucket_name}; the wildcard covers the data set's files, not other buckets.",
+                "AwsSolutions-IAM5",
+                applies_to=[
+                    _nag.resource_target(self, f"arn:{partition}:s3:::{bucket_name}/{prefix}")
+                ],
+            )
 
     # --- internals ------------------------------------------------------------------------
 
@@ -1028,6 +1045,14 @@ class EmrCluster(Construct):
         )
 
     def _acknowledge(self) -> None:
+        _nag.acknowledge(
+            self.resource,
+            "Local disk and EBS encryption are on: EncryptionConfiguration.AtRestEncryption"
+            "Configuration.LocalDiskEncryptionConfiguration uses AwsKms with EnableEbsEncryption, "
+            "as the EMR API defines it; cdk-nag's EMR4 looks for EnableAtRestEncryption at the top "
+            "of the document instead of under EncryptionConfiguration, so it cannot see it.",
+            "AwsSolutions-EMR4",
+        )
         if self.security_configuration.kerberos is None:
             _nag.acknowledge(
                 self.resource,
@@ -1036,6 +1061,7 @@ class EmrCluster(Construct):
                 "passing KerberosOptions to the security configuration.",
                 "AwsSolutions-EMR5",
                 "AwsSolutions-EMR6",
+                "HIPAA.Security-EMRKerberosEnabled",
             )
 
 

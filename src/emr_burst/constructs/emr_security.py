@@ -252,12 +252,3 @@ class EmrSecurityConfiguration(Construct):
                 ]
             document["AuthorizationConfiguration"] = {"RangerConfiguration": ranger}
         return document
-
-    def grant_use(self, instance_role: iam.IGrantable, service_role: iam.IGrantable) -> None:
-        """Let a cluster's roles use the key: nodes encrypt data, the service encrypts EBS."""
-        self.encryption_key.grant_encrypt_decrypt(instance_role)
-        self.encryption_key.grant_encrypt_decrypt(service_role)
-        # EBS attaches encrypted volumes through grants that the EMR service role creates.
-        self.encryption_key.grant(
-            service_role, "kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"
-        )

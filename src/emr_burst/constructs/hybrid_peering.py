@@ -173,6 +173,12 @@ class _DnsResolution(Construct):
             ),
             install_latest_aws_sdk=False,
         )
+        _nag.acknowledge(
+            self.resource,
+            "AwsCustomResource keeps its one statement (ModifyVpcPeeringConnectionOptions on this "
+            "peering connection only) inline on CDK's shared provider role.",
+            *_nag.across_packs("IAMNoInlinePolicy"),
+        )
 
 
 def _acknowledge_sdk_provider(scope: Construct) -> None:
@@ -190,6 +196,12 @@ def _acknowledge_sdk_provider(scope: Construct) -> None:
         *_nag.across_packs("LambdaConcurrency"),
         *_nag.across_packs("LambdaDLQ"),
         *_nag.across_packs("LambdaInsideVPC"),
+    )
+    _nag.acknowledge(
+        provider,
+        "The provider's log group records only the ModifyVpcPeeringConnectionOptions request "
+        "and response (peering id and a DNS flag), no data of the clusters.",
+        *_nag.across_packs("CloudWatchLogGroupEncrypted"),
     )
     _nag.acknowledge(
         provider,

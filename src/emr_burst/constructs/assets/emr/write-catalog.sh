@@ -6,9 +6,11 @@
 # background job waits for the engine's catalog directory and does it afterwards.
 #
 # Usage: write-catalog.sh --engine presto|trino --catalog NAME
-#          [--property key=value]... [--site-property key=value]...
-# --site-property entries go to /etc/<engine>/conf/<catalog>Conf/core-site.xml, which the catalog
-# loads through hive.config.resources (Alluxio's transparent URI for hdfs:// paths).
+#          [catalog:key=value]... [site:key=value]...
+# catalog: entries go to /etc/<engine>/conf/catalog/<NAME>.properties; site: entries go to
+# /etc/<engine>/conf/<NAME>Conf/core-site.xml, which the catalog loads through
+# hive.config.resources (Alluxio's transparent URI for hdfs:// paths). The prefixes keep every
+# argument distinct, as CloudFormation requires of bootstrap-action arguments.
 set -euo pipefail
 
 engine=""
@@ -19,8 +21,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --engine) engine="$2"; shift 2 ;;
     --catalog) catalog="$2"; shift 2 ;;
-    --property) properties+=("$2"); shift 2 ;;
-    --site-property) site_properties+=("$2"); shift 2 ;;
+    catalog:*) properties+=("${1#catalog:}"); shift ;;
+    site:*) site_properties+=("${1#site:}"); shift ;;
     *) echo "write-catalog.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
