@@ -798,6 +798,7 @@ class EmrCluster(Construct):
             onprem = EmrCluster.on_prem_proxy(self, "OnPremCluster", vpc=vpc,
                 additional_security_groups=[peer_access.security_group])
         """
+        props.setdefault("cluster_name", "on-prem-cluster")
         props.setdefault("applications", ["Hadoop", "Hive"])
         props.setdefault("primary", NodeGroup(("r4.4xlarge",), 1, Market.ON_DEMAND))
         props.setdefault("core", NodeGroup(("r4.4xlarge",), 3, Market.SPOT))
@@ -867,6 +868,7 @@ class EmrCluster(Construct):
             ),
             *props.pop("bootstrap_actions", ()),
         ]
+        props.setdefault("cluster_name", "alluxio-compute-cluster")
         props.setdefault("applications", ["Hadoop", engine.value])
         props.setdefault("primary", NodeGroup(("r4.4xlarge",), 1, Market.ON_DEMAND))
         props.setdefault("core", NodeGroup(("r5d.4xlarge",), 3, Market.SPOT))
