@@ -40,12 +40,8 @@ def _vpc(stack: cdk.Stack, cidr: str) -> ec2.Vpc:
         nat_gateways=1,
         subnet_configuration=[
             ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC),
-            ec2.SubnetConfiguration(
-                name="Private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS
-            ),
-            ec2.SubnetConfiguration(
-                name="Isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED
-            ),
+            ec2.SubnetConfiguration(name="Private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            ec2.SubnetConfiguration(name="Isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
         ],
     )
 
@@ -93,8 +89,7 @@ def peered() -> Peered:
 
 
 def _resources(template: Template, type_: str) -> dict[str, Any]:
-    found: dict[str, Any] = template.find_resources(type_)
-    return found
+    return dict(template.find_resources(type_))
 
 
 # --- the peering and its routes ------------------------------------------------------------
@@ -144,7 +139,10 @@ def test_public_subnets_get_no_peer_route(peered: Peered) -> None:
 
 @pytest.mark.parametrize(
     ("which", "options"),
-    [("onprem", "RequesterPeeringConnectionOptions"), ("accepter", "AccepterPeeringConnectionOptions")],
+    [
+        ("onprem", "RequesterPeeringConnectionOptions"),
+        ("accepter", "AccepterPeeringConnectionOptions"),
+    ],
 )
 def test_dns_resolution_is_allowed_on_each_side(peered: Peered, which: str, options: str) -> None:
     calls = _resources(peered.template(which), "Custom::AWS")
@@ -259,7 +257,7 @@ def peering_vpc(stack: cdk.Stack) -> ec2.IVpc:
 
 def test_fails_when_peer_access_opens_to_everyone() -> None:
     _, compute, _, _ = _stacks()
-    with pytest.raises(ValueError) as err:
+    with pytest.raises(ValueError, match=r"^HybridPeerAccess 'Access': ") as err:
         HybridPeerAccess(
             compute,
             "Access",
