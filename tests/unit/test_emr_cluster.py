@@ -134,7 +134,7 @@ def test_burst_compute_installs_alluxio_mounting_the_onprem_hdfs(clusters: dict[
     assert root == "hdfs://ip-10-100-1-5.us-west-1.compute.internal:8020/"
     assert (flag, sep_flag, sep) == ("-p", "-s", ";")
     assert "alluxio.master.ufs.active.sync.interval=30sec" in delimited.split(";")
-    assert "alluxio.master.mount.table.root.option.alluxio.underfs.version=2.8" in delimited
+    assert "alluxio.master.mount.table.root.option.alluxio.underfs.version=hadoop-2.8" in delimited
 
 
 def test_burst_compute_writes_an_onprem_catalog_on_the_remote_metastore(

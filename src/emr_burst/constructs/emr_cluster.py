@@ -175,8 +175,9 @@ class AlluxioOptions:
     :param bootstrap_script: S3 location of the bootstrap script.
     :param root_ufs_uri: Alluxio's root mount. Default: - HDFS of the on-prem cluster,
         ``hdfs://<metastore host>:8020/``.
-    :param hdfs_version: ``alluxio.underfs.version`` of the root mount. Default: - ``2.8`` for an
-        EMR 5 on-prem proxy (Hadoop 2), pass ``3.3`` for EMR 6.
+    :param hdfs_version: ``alluxio.underfs.version`` of the root mount.
+        Default: - ``hadoop-2.8`` as in the tutorial, for an EMR 5 on-prem proxy (Hadoop 2);
+        pass ``hadoop-3.3`` for EMR 6.
     :param active_sync_interval: how often Active Sync polls HDFS for changes. Default: - 30 s.
     :param properties: further ``alluxio-site`` properties. Default: - none.
     :param transparent_uri: let the engine read ``hdfs://`` table locations through Alluxio's
@@ -185,7 +186,7 @@ class AlluxioOptions:
 
     bootstrap_script: str
     root_ufs_uri: str | None = None
-    hdfs_version: str = "2.8"
+    hdfs_version: str = "hadoop-2.8"
     active_sync_interval: cdk.Duration = field(default_factory=lambda: cdk.Duration.seconds(30))
     properties: Mapping[str, str] = field(default_factory=dict)
     extra_args: tuple[str, ...] = ()

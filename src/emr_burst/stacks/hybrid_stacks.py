@@ -224,7 +224,7 @@ class HybridComputeStack(BurstStack):
             metastore_uri=onprem.metastore_uri,
             alluxio=AlluxioOptions(
                 bootstrap_script=hybrid.alluxio_bootstrap_script,
-                hdfs_version="2.8" if onprem_hadoop == 2 else "3.3",
+                hdfs_version="hadoop-2.8" if onprem_hadoop == 2 else "hadoop-3.3",
             ),
             engine=QueryEngine.PRESTO if hybrid.engine == "presto" else QueryEngine.TRINO,
             release_label=hybrid.compute_release_label,
