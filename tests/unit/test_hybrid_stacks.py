@@ -77,6 +77,27 @@ def test_no_security_group_accepts_traffic_from_anywhere(reference: BuiltApp) ->
                 assert rule.get("CidrIp") != "0.0.0.0/0"
 
 
+@pytest.mark.parametrize(
+    ("stack", "peer_cidr", "ports"),
+    [
+        (ONPREM, "10.0.0.0/16", {8020, 50010, 9083, 10000}),
+        (COMPUTE, "10.100.0.0/16", {8889, 19998, 29999, 19999}),
+    ],
+)
+def test_peer_access_opens_exactly_the_burst_ports(
+    reference: BuiltApp, stack: str, peer_cidr: str, ports: set[int]
+) -> None:
+    groups = [
+        g
+        for k, g in _resources(reference, stack, "AWS::EC2::SecurityGroup").items()
+        if k.startswith("PeerAccess")
+    ]
+    (group,) = groups
+    rules = group["Properties"]["SecurityGroupIngress"]
+    assert {r["CidrIp"] for r in rules} == {peer_cidr}  # webUiCidr is unset by default
+    assert {r["FromPort"] for r in rules} == ports
+
+
 def test_both_clusters_carry_the_peer_access_group(reference: BuiltApp) -> None:
     for stack in (ONPREM, COMPUTE):
         (cluster,) = _resources(reference, stack, "AWS::EMR::Cluster").values()

@@ -126,6 +126,12 @@ def _route_tables(vpc: ec2.IVpc, include_public: bool) -> list[tuple[str, str]]:
     for tier, subnets in tiers:
         for index, subnet in enumerate(subnets, start=1):
             table_id = subnet.route_table.route_table_id
+            if not table_id:
+                raise ValueError(
+                    f"subnet {subnet.subnet_id} of the VPC has no route table id; import the VPC "
+                    "with its route table ids (e.g. private_subnet_route_table_ids) so the peer "
+                    "route can be added"
+                )
             if table_id in seen:
                 continue
             seen.add(table_id)
