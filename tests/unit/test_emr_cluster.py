@@ -387,6 +387,11 @@ def test_fails_when_trino_is_asked_of_an_old_release() -> None:
         _cluster(release_label="emr-6.2.0", applications=["Hadoop", "Trino"])
 
 
+def test_fails_when_presto_and_trino_share_a_cluster() -> None:
+    with pytest.raises(ValueError, match="Presto and Trino cannot run on the same cluster"):
+        _cluster(applications=["Hadoop", "Presto", "Trino"])
+
+
 def test_fails_when_instance_groups_get_several_types() -> None:
     with pytest.raises(ValueError, match="instance groups take one"):
         _cluster(

@@ -296,7 +296,8 @@ def hadoop_major(release_label: str) -> int:
 #: release notes). Families not listed are not checked.
 _FAMILY_MIN_RELEASE: dict[str, dict[int, tuple[int, int, int]]] = {
     family: {5: (5, 31, 0), 6: (6, 1, 0)}
-    for family in ("m6g", "m6gd", "c6g", "c6gd", "c6gn", "r6g", "r6gd")
+    # Graviton2 arrived in EMR with emr-5.31.0 and emr-6.1.0 (AWS announcement, October 2020).
+    for family in ("m6g", "c6g", "r6g")
 }
 #: Releases that ship an application under this name, as (first, last) per EMR major line.
 _APP_RELEASES: dict[str, dict[int, tuple[tuple[int, int, int], tuple[int, int, int]]]] = {
@@ -327,6 +328,11 @@ def application_problems(applications: Sequence[str], release_label: str) -> lis
     if release is None:
         return []
     problems = []
+    engines = sorted({"Presto", "Trino", "PrestoSQL"} & set(applications))
+    if len(engines) > 1:
+        problems.append(
+            f"applications: {' and '.join(engines)} cannot run on the same cluster; choose one"
+        )
     for app in applications:
         ranges = _APP_RELEASES.get(app)
         if ranges is None:
