@@ -332,6 +332,16 @@ def test_clusters_are_retained_and_end_themselves_when_idle(clusters: dict[str, 
         assert "AutoTerminationPolicy" in resource["Properties"]
 
 
+def test_roles_and_groups_of_a_retained_cluster_are_retained_too(
+    clusters: dict[str, Any],
+) -> None:
+    template = clusters["template"]
+    for type_ in ("AWS::IAM::Role", "AWS::IAM::InstanceProfile", "AWS::EC2::SecurityGroup"):
+        for logical_id, resource in template.find_resources(type_).items():
+            if logical_id.startswith(("OnPrem", "Burst", "Critical")):
+                assert resource.get("DeletionPolicy") == "Retain", logical_id
+
+
 # --- bad input -----------------------------------------------------------------------------
 
 

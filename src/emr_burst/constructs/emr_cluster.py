@@ -43,6 +43,18 @@ EMR_MANAGED_TAG = "for-use-with-amazon-emr-managed-policies"
 MAX_BOOTSTRAP_ACTIONS = 16
 DEFAULT_IDLE_TIMEOUT = cdk.Duration.hours(1)
 MAX_FLEET_INSTANCE_TYPES = 30
+#: Resources a running cluster depends on; they get the cluster's removal policy.
+_SHARES_FATE = frozenset(
+    {
+        "AWS::EMR::Cluster",
+        "AWS::IAM::Role",
+        "AWS::IAM::ManagedPolicy",
+        "AWS::IAM::InstanceProfile",
+        "AWS::EC2::SecurityGroup",
+        "AWS::EC2::SecurityGroupIngress",
+        "AWS::EC2::SecurityGroupEgress",
+    }
+)
 
 
 class Market(enum.Enum):
@@ -771,8 +783,13 @@ class EmrCluster(Construct):
         # The roles' policies must exist before EMR assumes the roles.
         self.resource.node.add_dependency(self.instance_policy, self.service_policy)
         # Retained like every stateful resource (HDFS holds data); a retained cluster still ends
-        # itself through the idle auto-termination policy.
-        self.resource.apply_removal_policy(data_removal_policy(self, removal_policy))
+        # itself through the idle auto-termination policy. What it needs to keep running (its
+        # roles, instance profile and security groups) shares its fate, so deleting the stack
+        # never leaves a live cluster without its roles or with groups in use.
+        cluster_removal = data_removal_policy(self, removal_policy)
+        for child in self.node.find_all():
+            if isinstance(child, cdk.CfnResource) and child.cfn_resource_type in _SHARES_FATE:
+                child.apply_removal_policy(cluster_removal)
         #: The cluster id (``j-...``).
         self.cluster_id: str = self.resource.ref
         #: Private DNS name of the primary node in private subnets.
