@@ -8,6 +8,7 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk.assertions import Match, Template
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,6 +25,7 @@ from emr_burst.constructs.emr_cluster import (
     WorkloadType,
     market_problems,
 )
+from emr_burst.constructs.emr_security import EmrSecurityConfiguration, KerberosOptions
 
 ALLUXIO_SCRIPT = "s3://alluxio-public/emr/2.0.1/alluxio-emr.sh"
 METASTORE = "thrift://ip-10-100-1-5.us-west-1.compute.internal:9083"
@@ -340,6 +342,27 @@ def test_roles_and_groups_of_a_retained_cluster_are_retained_too(
         for logical_id, resource in template.find_resources(type_).items():
             if logical_id.startswith(("OnPrem", "Burst", "Critical")):
                 assert resource.get("DeletionPolicy") == "Retain", logical_id
+
+
+def test_kerberos_password_reaches_the_cluster_as_a_dynamic_reference() -> None:
+    stack, vpc = _stack()
+    secret = secretsmanager.Secret(stack, "KdcPassword")
+    security = EmrSecurityConfiguration(
+        stack, "Security", kerberos=KerberosOptions(kdc_admin_password=secret)
+    )
+    cluster = EmrCluster.on_prem_proxy(stack, "OnPrem", vpc=vpc, security_configuration=security)
+    attributes = stack.resolve(cluster.resource.kerberos_attributes)
+    assert attributes["realm"] == "EC2.INTERNAL"
+    password = json.dumps(attributes["kdcAdminPassword"])
+    assert "{{resolve:secretsmanager:" in password
+
+
+def test_preset_configurations_merge_with_the_callers() -> None:
+    stack, vpc = _stack()
+    cluster = EmrCluster.on_prem_proxy(
+        stack, "OnPrem", vpc=vpc, configurations={"spark-defaults": {"spark.executor.cores": "4"}}
+    )
+    assert set(cluster.configurations) == {"hdfs-site", "hive-site", "spark-defaults"}
 
 
 # --- bad input -----------------------------------------------------------------------------

@@ -65,6 +65,8 @@ def test_burst_catalog_points_at_the_onprem_primary_over_the_peering(reference: 
     (cluster,) = _resources(reference, COMPUTE, "AWS::EMR::Cluster").values()
     catalog_args = json.dumps(cluster["Properties"]["BootstrapActions"][1])
     assert "catalog:hive.metastore.uri=thrift://" in catalog_args
+    assert "catalog:connector.name=hive-hadoop2" in catalog_args  # PrestoDB by default
+    assert "/etc/presto/conf/onpremConf/core-site.xml" in catalog_args
     assert '"OutputName": "PublishOutputFnGetAttClusterEB0386A7MasterPublicDNS' in catalog_args
 
 
