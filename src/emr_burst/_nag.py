@@ -109,6 +109,11 @@ def target(scope: IConstruct, value: object) -> str:
     return _render(cdk.Stack.of(scope).resolve(value))
 
 
+def resource_target(scope: IConstruct, arn: object) -> str:
+    """The granular ``Resource::...`` target of ``arn``, e.g. ``Resource::<Bucket1234.Arn>/*``."""
+    return "Resource::" + target(scope, arn)
+
+
 def _render(value: object) -> str:
     if isinstance(value, str):
         return value

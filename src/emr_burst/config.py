@@ -124,6 +124,35 @@ class EksPlatformConfig:
     release_label: str = "emr-7.9.0-latest"
 
 
+#: EMR release labels look like ``emr-6.15.0``.
+_RELEASE_LABEL_RE = re.compile(r"^emr-\d+\.\d+\.\d+$")
+_S3_URI_RE = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\S+$")
+HYBRID_ENGINES = ("presto", "trino")
+#: EMR's ``AutoTerminationPolicy.IdleTimeout`` bounds, in seconds.
+IDLE_TIMEOUT_RANGE = (60, 604_800)
+
+
+@dataclass(frozen=True)
+class HybridConfig:
+    """The hybrid burst: an on-prem stand-in VPC and cluster, peered with a burst compute side.
+
+    The regions are those of the ``onprem`` and ``compute`` sides, defaulting to the tutorial's
+    us-west-1 and us-east-1 because cross-region peering needs concrete regions.
+    """
+
+    onprem_region: str = "us-west-1"
+    compute_region: str = "us-east-1"
+    onprem_cidr: str = "10.100.0.0/16"
+    compute_cidr: str = "10.0.0.0/16"
+    web_ui_cidr: str | None = None
+    onprem_release_label: str = "emr-5.36.0"
+    compute_release_label: str = "emr-6.15.0"
+    engine: str = "presto"
+    alluxio_bootstrap_script: str = "s3://alluxio-public/emr/2.0.1/alluxio-emr.sh"
+    tls_certificates: str | None = None
+    idle_timeout_seconds: int = 3600
+
+
 @dataclass(frozen=True)
 class AppConfig:
     """Everything the reference stacks need, validated."""
@@ -134,6 +163,7 @@ class AppConfig:
     producer: Side = Side()
     consumer: Side = Side()
     network: NetworkConfig = NetworkConfig()
+    hybrid: HybridConfig = HybridConfig()
     availability_zones: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     remove_data_on_destroy: bool = False
     eks: EksPlatformConfig = EksPlatformConfig()
@@ -179,6 +209,7 @@ class AppConfig:
             availability_zones=reader.availability_zones("availabilityZones"),
             remove_data_on_destroy=reader.boolean("removeDataOnDestroy", False),
             eks=_eks_config(reader),
+            hybrid=_read_hybrid(reader, sides, network),
             **sides,
         )
         reader.raise_if_failed()
@@ -272,6 +303,68 @@ def _eks_config(reader: _Reader) -> EksPlatformConfig:
         admin_role_arn=admin,
         public_endpoint_cidrs=cidrs,
         release_label=label,
+    )
+
+
+def _read_hybrid(
+    reader: _Reader, sides: Mapping[str, Side], network: NetworkConfig
+) -> HybridConfig:
+    """The hybrid burst settings; the compute VPC takes the shared ``computeCidr``."""
+    defaults = HybridConfig()
+    onprem_region = sides["onprem"].region or defaults.onprem_region
+    compute_region = sides["compute"].region or defaults.compute_region
+    if onprem_region == compute_region:
+        reader.fail(
+            "onpremRegion",
+            onprem_region,
+            f"the hybrid burst peers two regions: choose an on-prem region other than the compute "
+            f"region {compute_region}",
+        )
+    onprem, compute = sides["onprem"], sides["compute"]
+    if onprem.account and compute.account and onprem.account != compute.account:
+        reader.fail(
+            "onpremAccount",
+            onprem.account,
+            f"the hybrid stacks pass the peering id with CDK cross-region references, which work "
+            f"within one account: use the compute account {compute.account} or leave it null",
+        )
+    onprem_cidr = reader.cidr("onpremCidr", defaults.onprem_cidr)
+    if ipaddress.IPv4Network(onprem_cidr).overlaps(ipaddress.IPv4Network(network.cidr)):
+        reader.fail(
+            "onpremCidr",
+            onprem_cidr,
+            f"overlaps the compute CIDR {network.cidr}; peered VPCs need disjoint ranges, "
+            "e.g. '10.100.0.0/16'",
+        )
+    engine = reader.raw("hybridEngine")
+    if engine is None:
+        engine = defaults.engine
+    elif engine not in HYBRID_ENGINES:
+        reader.fail("hybridEngine", engine, f"choose one of {', '.join(HYBRID_ENGINES)}")
+        engine = defaults.engine
+    low, high = IDLE_TIMEOUT_RANGE
+    return HybridConfig(
+        onprem_region=onprem_region,
+        compute_region=compute_region,
+        onprem_cidr=onprem_cidr,
+        compute_cidr=network.cidr,
+        web_ui_cidr=reader.optional_cidr("webUiCidr"),
+        onprem_release_label=reader.release_label(
+            "onpremReleaseLabel", defaults.onprem_release_label
+        ),
+        compute_release_label=reader.release_label(
+            "computeReleaseLabel", defaults.compute_release_label
+        ),
+        engine=str(engine),
+        alluxio_bootstrap_script=reader.s3_uri(
+            "alluxioBootstrapScript", defaults.alluxio_bootstrap_script
+        )
+        or defaults.alluxio_bootstrap_script,
+        tls_certificates=reader.s3_uri("tlsCertificates", None),
+        idle_timeout_seconds=reader.integer(
+            "idleTimeoutSeconds", defaults.idle_timeout_seconds, low=low, high=high
+        )
+        or defaults.idle_timeout_seconds,
     )
 
 
@@ -411,6 +504,41 @@ class _Reader:
             self.fail(key, value, "use a private (RFC 1918) range for the VPC")
             return default
         return str(network)
+
+    def optional_cidr(self, key: str) -> str | None:
+        """Any IPv4 network (e.g. one operator's ``/32``), or ``None`` when unset."""
+        value = self.raw(key)
+        if value in (None, ""):
+            return None
+        try:
+            network = ipaddress.IPv4Network(str(value), strict=True)
+        except ValueError as err:
+            self.fail(
+                key, value, f"use an IPv4 network in CIDR form such as '203.0.113.7/32' ({err})"
+            )
+            return None
+        if network.prefixlen == 0:
+            self.fail(key, value, "0.0.0.0/0 would open the web UIs to everyone; use one network")
+            return None
+        return str(network)
+
+    def release_label(self, key: str, default: str) -> str:
+        value = self.raw(key)
+        if value is None:
+            return default
+        if not isinstance(value, str) or not _RELEASE_LABEL_RE.match(value):
+            self.fail(key, value, "use an EMR release label such as 'emr-6.15.0'")
+            return default
+        return value
+
+    def s3_uri(self, key: str, default: str | None) -> str | None:
+        value = self.raw(key)
+        if value in (None, ""):
+            return default
+        if not isinstance(value, str) or not _S3_URI_RE.match(value):
+            self.fail(key, value, "use an S3 object URI such as 's3://my-bucket/path/file'")
+            return default
+        return value
 
     def _list(self, key: str, value: Any) -> list[Any] | None:
         if isinstance(value, (list, tuple)):

@@ -1,6 +1,17 @@
 """Deployable reference stacks composed from :mod:`emr_burst.constructs`."""
 
+from emr_burst.stacks.hybrid_stacks import (
+    HybridComputeNetworkStack,
+    HybridComputeStack,
+    HybridOnPremStack,
+)
 from emr_burst.stacks.network_stack import NetworkStack
 from emr_burst.stacks.reference import build_reference_app
 
-__all__ = ["NetworkStack", "build_reference_app"]
+__all__ = [
+    "HybridComputeNetworkStack",
+    "HybridComputeStack",
+    "HybridOnPremStack",
+    "NetworkStack",
+    "build_reference_app",
+]

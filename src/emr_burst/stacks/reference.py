@@ -15,6 +15,11 @@ import aws_cdk as cdk
 
 from emr_burst.config import AppConfig
 from emr_burst.stacks.emr_eks_stack import EmrEksStack
+from emr_burst.stacks.hybrid_stacks import (
+    HybridComputeNetworkStack,
+    HybridComputeStack,
+    HybridOnPremStack,
+)
 from emr_burst.stacks.network_stack import NetworkStack
 
 StackT = TypeVar("StackT", bound=cdk.Stack)
@@ -38,17 +43,24 @@ class ReferenceStacks:
         self.stacks.append(stack)
         return stack
 
-    def get(self, stack_class: type[StackT]) -> StackT | None:
-        """The first stack of ``stack_class`` added so far, for stacks that build on another."""
-        return next((s for s in self.stacks if isinstance(s, stack_class)), None)
-
 
 def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> ReferenceStacks:
     """Add every reference stack to ``app``; the configuration comes from the app's context."""
     config = config or AppConfig.from_context(app.node.try_get_context)
     stacks = ReferenceStacks(app, config)
-    stacks.add(NetworkStack, "Network", config=config)
-    stacks.add(EmrEksStack, "EmrEks", config=config, network=stacks.get(NetworkStack))
+    network = stacks.add(NetworkStack, "Network", config=config)
+    stacks.add(EmrEksStack, "EmrEks", config=config, network=network)
+    compute_network = stacks.add(HybridComputeNetworkStack, "HybridComputeNetwork", config=config)
+    onprem = stacks.add(
+        HybridOnPremStack, "HybridOnPrem", config=config, compute_network=compute_network
+    )
+    stacks.add(
+        HybridComputeStack,
+        "HybridCompute",
+        config=config,
+        compute_network=compute_network,
+        onprem=onprem,
+    )
     return stacks
 
 

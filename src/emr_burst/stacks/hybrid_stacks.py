@@ -1,0 +1,267 @@
+"""Reference stacks of the hybrid burst: the Alluxio "zero-copy" burst tutorial on CDK.
+
+Three stacks in two regions, deployed in this order:
+
+1. ``HybridComputeNetwork`` (compute region, us-east-1): the burst VPC.
+2. ``HybridOnPrem`` (on-prem region, us-west-1): the on-prem stand-in VPC, the peering connection
+   it requests to the burst VPC with the routes and DNS option of its side, the Hadoop/Hive/HDFS
+   proxy cluster and its operations.
+3. ``HybridCompute`` (compute region): the accepter side's routes and DNS option, then the
+   Presto/Trino + Alluxio burst cluster, its migration bucket and operations.
+
+The burst cluster comes last because its bootstrap mounts the on-prem HDFS: both sides' routes
+must exist before it starts. The peering id, the burst VPC id and the on-prem primary's DNS name
+cross regions as CDK cross-region references (see docs/stacks/hybrid-burst.md).
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from emr_burst import _nag
+from emr_burst._removal import data_removal_policy
+from emr_burst.config import AppConfig, HybridConfig, log_retention
+from emr_burst.constructs.emr_cluster import (
+    AlluxioOptions,
+    EmrCluster,
+    QueryEngine,
+    hadoop_major,
+)
+from emr_burst.constructs.emr_operations import EmrOperations, EmrStep
+from emr_burst.constructs.emr_security import EmrSecurityConfiguration, TlsCertificates
+from emr_burst.constructs.hybrid_peering import (
+    HIVE_METASTORE_PORT,
+    HybridPeerAccess,
+    HybridPeering,
+    HybridPeeringAccepter,
+    PeerSide,
+)
+from emr_burst.constructs.network import Network
+from emr_burst.stacks._base import BurstStack
+
+#: The tutorial's TPC-DS data set, copied into the on-prem HDFS with s3-dist-cp.
+TPCDS_BUCKET = "autobots-tpcds-pregenerated-data"
+TPCDS_PREFIX = "spark/unpart_sf100_10k/*"
+
+
+def _removal(config: AppConfig) -> cdk.RemovalPolicy | None:
+    return cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+
+
+def _network(stack: BurstStack, config: AppConfig, cidr: str) -> Network:
+    """A hybrid VPC: the shared Network construct, with no interface endpoints (NAT + S3 gateway
+    endpoint cover what EMR nodes call)."""
+    net = config.network
+    return Network(
+        stack,
+        "Network",
+        cidr=cidr,
+        max_azs=net.max_azs,
+        nat_gateways=net.nat_gateways,
+        flow_log_retention=log_retention(net.flow_log_retention_days),
+        removal_policy=_removal(config),
+    )
+
+
+def _security(
+    stack: BurstStack, hybrid: HybridConfig, config: AppConfig
+) -> EmrSecurityConfiguration:
+    return EmrSecurityConfiguration(
+        stack,
+        "SecurityConfiguration",
+        tls_certificates=(
+            TlsCertificates.from_pem_zip(hybrid.tls_certificates)
+            if hybrid.tls_certificates
+            else None
+        ),
+        removal_policy=_removal(config),
+    )
+
+
+class HybridComputeNetworkStack(BurstStack):
+    """The burst VPC in the compute region; the peering's accepter side."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: AppConfig) -> None:
+        hybrid = config.hybrid
+        super().__init__(
+            scope,
+            construct_id,
+            env=cdk.Environment(account=config.compute.account, region=hybrid.compute_region),
+            availability_zone_names=config.zones_for(hybrid.compute_region),
+            description="emr-burst hybrid: burst compute VPC (accepter side of the peering)",
+        )
+        self.cidr = hybrid.compute_cidr
+        self.network = _network(self, config, hybrid.compute_cidr)
+
+
+class HybridOnPremStack(BurstStack):
+    """The on-prem stand-in: VPC, peering request to the burst VPC, Hadoop/Hive/HDFS cluster."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: AppConfig,
+        compute_network: HybridComputeNetworkStack,
+    ) -> None:
+        hybrid = config.hybrid
+        super().__init__(
+            scope,
+            construct_id,
+            env=cdk.Environment(account=config.onprem.account, region=hybrid.onprem_region),
+            availability_zone_names=config.zones_for(hybrid.onprem_region),
+            description="emr-burst hybrid: on-prem proxy VPC, peering and Hive/HDFS cluster",
+        )
+        self.network = _network(self, config, hybrid.onprem_cidr)
+        self.peering = HybridPeering(
+            self,
+            "Peering",
+            vpc=self.network.vpc,
+            cidr=hybrid.onprem_cidr,
+            peer_vpc=compute_network.network.vpc,
+            peer_cidr=hybrid.compute_cidr,
+            peer_region=hybrid.compute_region,
+        )
+        self.peer_access = HybridPeerAccess(
+            self,
+            "PeerAccess",
+            vpc=self.network.vpc,
+            side=PeerSide.ONPREM,
+            peer_cidr=hybrid.compute_cidr,
+            web_ui_cidr=hybrid.web_ui_cidr,
+            hadoop_major=hadoop_major(hybrid.onprem_release_label),
+        )
+        self.security = _security(self, hybrid, config)
+        self.cluster = EmrCluster.on_prem_proxy(
+            self,
+            "Cluster",
+            vpc=self.network.vpc,
+            release_label=hybrid.onprem_release_label,
+            security_configuration=self.security,
+            additional_security_groups=[self.peer_access.security_group],
+            idle_timeout=cdk.Duration.seconds(hybrid.idle_timeout_seconds),
+            removal_policy=_removal(config),
+        )
+        self.cluster.grant_bucket_read(TPCDS_BUCKET, TPCDS_PREFIX)
+        self.operations = EmrOperations(
+            self,
+            "Operations",
+            cluster=self.cluster,
+            encryption_key=self.security.encryption_key,
+            removal_policy=_removal(config),
+        )
+        #: What the burst cluster's ``onprem`` catalog connects to.
+        self.metastore_uri = f"thrift://{self.cluster.primary_dns}:{HIVE_METASTORE_PORT}"
+        cdk.CfnOutput(self, "ClusterId", value=self.cluster.cluster_id)
+        cdk.CfnOutput(self, "PrimaryDns", value=self.cluster.primary_dns)
+        cdk.CfnOutput(self, "PeeringConnectionId", value=self.peering.peering_connection_id)
+
+
+class HybridComputeStack(BurstStack):
+    """The burst side: accepter routes and DNS, then the Presto/Trino + Alluxio cluster."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: AppConfig,
+        compute_network: HybridComputeNetworkStack,
+        onprem: HybridOnPremStack,
+    ) -> None:
+        hybrid = config.hybrid
+        super().__init__(
+            scope,
+            construct_id,
+            env=cdk.Environment(account=config.compute.account, region=hybrid.compute_region),
+            availability_zone_names=config.zones_for(hybrid.compute_region),
+            description="emr-burst hybrid: peering accepter side and Presto/Alluxio burst cluster",
+        )
+        vpc = compute_network.network.vpc
+        self.accepter = HybridPeeringAccepter(
+            self, "PeeringAccepter", peering=onprem.peering, vpc=vpc
+        )
+        self.peer_access = HybridPeerAccess(
+            self,
+            "PeerAccess",
+            vpc=vpc,
+            side=PeerSide.COMPUTE,
+            peer_cidr=hybrid.onprem_cidr,
+            web_ui_cidr=hybrid.web_ui_cidr,
+            hadoop_major=hadoop_major(hybrid.compute_release_label),
+        )
+        self.security = _security(self, hybrid, config)
+        # Target of the union mount's migration policy (the tutorial's ${my_bucket}).
+        self.migration_bucket = s3.Bucket(
+            self,
+            "MigrationBucket",
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self.security.encryption_key,
+            bucket_key_enabled=True,
+            enforce_ssl=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            versioned=True,
+            removal_policy=data_removal_policy(self, _removal(config)),
+        )
+        _nag.acknowledge(
+            self.migration_bucket,
+            "S3 server access logs cannot be delivered to a KMS-encrypted bucket and every bucket "
+            "here is KMS-encrypted; the data is a migrated copy of on-prem HDFS, whose original "
+            "stays on-prem, so it is not replicated either.",
+            "AwsSolutions-S1",
+            *_nag.across_packs("S3BucketLoggingEnabled"),
+            *_nag.across_packs("S3BucketReplicationEnabled"),
+        )
+        onprem_hadoop = hadoop_major(hybrid.onprem_release_label)
+        self.cluster = EmrCluster.burst_compute(
+            self,
+            "Cluster",
+            vpc=vpc,
+            metastore_uri=onprem.metastore_uri,
+            alluxio=AlluxioOptions(
+                bootstrap_script=hybrid.alluxio_bootstrap_script,
+                hdfs_version="hadoop-2.8" if onprem_hadoop == 2 else "hadoop-3.3",
+            ),
+            engine=QueryEngine.PRESTO if hybrid.engine == "presto" else QueryEngine.TRINO,
+            release_label=hybrid.compute_release_label,
+            security_configuration=self.security,
+            additional_security_groups=[self.peer_access.security_group],
+            idle_timeout=cdk.Duration.seconds(hybrid.idle_timeout_seconds),
+            removal_policy=_removal(config),
+        )
+        # Alluxio mounts the on-prem HDFS while bootstrapping: both sides' routes and DNS first.
+        self.cluster.node.add_dependency(self.accepter)
+        self.cluster.grant_bucket_read_write(self.migration_bucket)
+        engine_cli = "presto-cli" if hybrid.engine == "presto" else "trino-cli"
+        self.operations = EmrOperations(
+            self,
+            "Operations",
+            cluster=self.cluster,
+            encryption_key=self.security.encryption_key,
+            steps=[
+                EmrStep(
+                    "Query onprem catalog",
+                    (
+                        engine_cli,
+                        "--catalog",
+                        "onprem",
+                        "--schema",
+                        "default",
+                        "--execute",
+                        "select * from students",
+                    ),
+                )
+            ],
+            removal_policy=_removal(config),
+        )
+        cdk.CfnOutput(self, "ClusterId", value=self.cluster.cluster_id)
+        cdk.CfnOutput(self, "PrimaryDns", value=self.cluster.primary_dns)
+        cdk.CfnOutput(self, "MigrationBucketName", value=self.migration_bucket.bucket_name)
+        if self.operations.state_machine is not None:
+            cdk.CfnOutput(
+                self, "StepsStateMachineArn", value=self.operations.state_machine.state_machine_arn
+            )
