@@ -24,7 +24,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk.lambda_layer_kubectl_v33 import KubectlV33Layer
 from constructs import Construct, IConstruct, IDependable
 
-from emr_burst import _nag
+from emr_burst import _kms, _nag
 from emr_burst._removal import data_removal_policy
 
 #: Kubernetes minors the platform supports: EKS standard support, and within one minor of the
@@ -391,11 +391,10 @@ class EmrEksPlatform(Construct):
         self.kubernetes_version = kubernetes_version
         self.compute = compute
         self._namespaces: dict[str, str] = {}
-        self.secrets_key: kms.IKey = secrets_key or kms.Key(
+        self.secrets_key: kms.IKey = secrets_key or _kms.new_key(
             self,
             "SecretsKey",
             description=f"Envelope encryption of the Kubernetes secrets of {self.node.path}",
-            enable_key_rotation=True,
             removal_policy=removal,
         )
         self.data_key: kms.IKey = data_key or self._new_data_key(removal)
@@ -584,39 +583,13 @@ class EmrEksPlatform(Construct):
         return parts
 
     def _new_data_key(self, removal: cdk.RemovalPolicy) -> kms.IKey:
-        key = kms.Key(
+        key = _kms.new_key(
             self,
             "DataKey",
             description=f"Encrypts the job bucket and team log groups of {self.node.path}",
-            enable_key_rotation=True,
             removal_policy=removal,
         )
-        stack = cdk.Stack.of(self)
-        # CloudWatch Logs encrypts a log group with the key only if the key policy lets the
-        # regional service use it for log groups of this account.
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-                actions=[
-                    "kms:Encrypt*",
-                    "kms:Decrypt*",
-                    "kms:ReEncrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:Describe*",
-                ],
-                resources=["*"],
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
-                            service="logs",
-                            resource="log-group",
-                            resource_name="*",
-                            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                        )
-                    }
-                },
-            )
-        )
+        _kms.allow_cloudwatch_logs(key)
         return key
 
     def _new_job_bucket(self, removal: cdk.RemovalPolicy) -> s3.IBucket:

@@ -19,7 +19,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from emr_burst import _nag
+from emr_burst import _kms, _nag
 from emr_burst._removal import data_removal_policy
 from emr_burst.constructs.emr_cluster import EmrCluster
 
@@ -125,11 +125,10 @@ class EmrOperations(Construct):
         removal = data_removal_policy(self, removal_policy)
         stack = cdk.Stack.of(self)
 
-        self.encryption_key: kms.IKey = encryption_key or kms.Key(
+        self.encryption_key: kms.IKey = encryption_key or _kms.new_key(
             self,
             "Key",
             description=f"Encrypts the notifications and logs of {self.node.path}",
-            enable_key_rotation=True,
             removal_policy=removal,
         )
         # EventBridge and CloudWatch alarms publish to an encrypted topic only if the key lets them
@@ -227,23 +226,7 @@ class EmrOperations(Construct):
         removal: cdk.RemovalPolicy,
     ) -> sfn.StateMachine:
         stack = cdk.Stack.of(self)
-        self.encryption_key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                resources=["*"],
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
-                            service="logs",
-                            resource="log-group",
-                            resource_name="*",
-                            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                        )
-                    }
-                },
-            )
-        )
+        _kms.allow_cloudwatch_logs(self.encryption_key)
         log_group = logs.LogGroup(
             self,
             "StateMachineLogs",

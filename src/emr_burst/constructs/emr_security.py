@@ -14,6 +14,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from emr_burst import _kms
 from emr_burst._removal import data_removal_policy
 
 _S3_OBJECT = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\S+$")
@@ -173,11 +174,10 @@ class EmrSecurityConfiguration(Construct):
         if problems:
             raise ValueError(f"EmrSecurityConfiguration '{construct_id}': " + "; ".join(problems))
         super().__init__(scope, construct_id)
-        self.encryption_key: kms.IKey = encryption_key or kms.Key(
+        self.encryption_key: kms.IKey = encryption_key or _kms.new_key(
             self,
             "Key",
             description=f"Encrypts EMR data at rest for {self.node.path}",
-            enable_key_rotation=True,
             removal_policy=data_removal_policy(self, removal_policy),
         )
         self.tls_certificates = tls_certificates

@@ -13,7 +13,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from emr_burst import _nag
+from emr_burst import _kms, _nag
 from emr_burst._removal import data_removal_policy
 
 
@@ -98,40 +98,14 @@ class Network(Construct):
         _validate(construct_id, cidr, max_azs, nat_gateways, interface_endpoints)
         super().__init__(scope, construct_id)
         removal = data_removal_policy(self, removal_policy)
-        stack = cdk.Stack.of(self)
 
-        self.encryption_key: kms.IKey = encryption_key or kms.Key(
+        self.encryption_key: kms.IKey = encryption_key or _kms.new_key(
             self,
             "Key",
             description=f"Encrypts the flow logs of {self.node.path}",
-            enable_key_rotation=True,
             removal_policy=removal,
         )
-        # CloudWatch Logs encrypts with the key only if the key policy lets the regional service use
-        # it for log groups of this account.
-        self.encryption_key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-                actions=[
-                    "kms:Encrypt*",
-                    "kms:Decrypt*",
-                    "kms:ReEncrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:Describe*",
-                ],
-                resources=["*"],
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": stack.format_arn(
-                            service="logs",
-                            resource="log-group",
-                            resource_name="*",
-                            arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                        )
-                    }
-                },
-            )
-        )
+        _kms.allow_cloudwatch_logs(self.encryption_key)
 
         self.vpc: ec2.IVpc
         prefix = ipaddress.IPv4Network(cidr).prefixlen if not cdk.Token.is_unresolved(cidr) else 16
