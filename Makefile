@@ -64,7 +64,7 @@ diff: synth
 	$(JSII_ENV) $(BIN)/python -m tests.harness.snapshot_diff --assembly cdk.out
 
 bench: setup
-	$(JSII_ENV) $(BIN)/python bench/synth_report.py
+	$(JSII_ENV) $(BIN)/python bench/synth_report.py $(BENCH_ARGS)
 
 snapshot-update: setup
 	$(JSII_ENV) $(BIN)/pytest tests/snapshot --snapshot-update

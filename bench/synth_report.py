@@ -5,6 +5,7 @@ and template size; for the whole app: import, construct and synth seconds, as me
 ``--runs`` fresh processes (the figures later issues budget against).
 
     python bench/synth_report.py [--runs 3] [--json bench/results/synth.json]
+                                 [-c emr-burst:eksTeams=analytics ...]
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def count_template(template: dict[str, Any]) -> dict[str, int]:
     }
 
 
-def measure_once() -> dict[str, Any]:
+def measure_once(overrides: dict[str, str]) -> dict[str, Any]:
     """Import, build and synthesize the reference app in this process; return the figures."""
     started = time.perf_counter()
     sys.path.insert(0, str(ROOT))
@@ -45,7 +46,7 @@ def measure_once() -> dict[str, Any]:
     from emr_burst.stacks.reference import build_reference_app  # noqa: PLC0415
 
     imported = time.perf_counter()
-    app = new_app()
+    app = new_app(overrides)
     reference = build_reference_app(app)
     constructed = time.perf_counter()
     assembly = app.synth()
@@ -69,12 +70,12 @@ def measure_once() -> dict[str, Any]:
     }
 
 
-def run_fresh(runs: int) -> list[dict[str, Any]]:
+def run_fresh(runs: int, context: list[str]) -> list[dict[str, Any]]:
     """``measure_once`` in ``runs`` fresh interpreters, so imports and jsii start-up count."""
     results = []
     for _ in range(runs):
         out = subprocess.run(
-            [sys.executable, __file__, "--child"],
+            [sys.executable, __file__, "--child", *(f"--context={item}" for item in context)],
             check=True,
             capture_output=True,
             text=True,
@@ -146,12 +147,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Synth cost of every reference stack.")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "-c",
+        "--context",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="context override, as with cdk synth -c (repeatable)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    bad = [item for item in args.context if "=" not in item]
+    if bad:
+        parser.error(f"--context takes KEY=VALUE, got {bad}")
     if args.child:
-        print(json.dumps(measure_once()))
+        overrides = dict(item.split("=", 1) for item in args.context)
+        print(json.dumps(measure_once(overrides)))
         return 0
-    summary = summarize(run_fresh(args.runs))
+    summary = summarize(run_fresh(args.runs, args.context))
     print(render(summary))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
