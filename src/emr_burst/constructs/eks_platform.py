@@ -24,7 +24,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk.lambda_layer_kubectl_v33 import KubectlV33Layer
 from constructs import Construct, IConstruct, IDependable
 
-from emr_burst import _kms, _nag
+from emr_burst import _buckets, _kms, _nag
 from emr_burst._removal import data_removal_policy
 
 #: Kubernetes minors the platform supports: EKS standard support, and within one minor of the
@@ -593,50 +593,15 @@ class EmrEksPlatform(Construct):
         return key
 
     def _new_job_bucket(self, removal: cdk.RemovalPolicy) -> s3.IBucket:
-        access_logs = s3.Bucket(
-            self,
-            "AccessLogBucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            versioned=True,
-            removal_policy=removal,
-        )
-        _nag.acknowledge(
-            access_logs,
-            "This bucket receives the server access logs of the job bucket; logging it to itself "
-            "or to another bucket would only create an endless chain of log buckets.",
-            "AwsSolutions-S1",
-            *_nag.across_packs("S3BucketLoggingEnabled"),
-        )
-        _nag.acknowledge(
-            access_logs,
-            "S3 server access log delivery supports only SSE-S3 on the target bucket, so this "
-            "bucket cannot use the customer-managed KMS key.",
-            *_nag.across_packs("S3DefaultEncryptionKMS"),
-        )
-        bucket = s3.Bucket(
+        access_logs = _buckets.access_log_bucket(self, "AccessLogBucket", removal_policy=removal)
+        return _buckets.kms_bucket(
             self,
             "JobBucket",
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=self.data_key,
-            bucket_key_enabled=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            versioned=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=access_logs,
-            server_access_logs_prefix="job-bucket/",
+            key=self.data_key,
             removal_policy=removal,
+            access_logs=access_logs,
+            access_logs_prefix="job-bucket/",
         )
-        for target in (access_logs, bucket):
-            _nag.acknowledge(
-                target,
-                "Cross-region replication needs a destination bucket in a second region, which "
-                "this single-region platform does not own; versioning and RETAIN protect the data.",
-                *_nag.across_packs("S3BucketReplicationEnabled"),
-            )
-        return bucket
 
     def _secure_cluster_children(self) -> None:
         """Encrypt the kubectl provider's logs; acknowledge what CDK's EKS children must keep."""

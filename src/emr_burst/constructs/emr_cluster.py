@@ -24,7 +24,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
-from emr_burst import _nag
+from emr_burst import _buckets, _nag
 from emr_burst._removal import data_removal_policy
 from emr_burst.constructs.emr_security import EmrSecurityConfiguration
 
@@ -558,25 +558,17 @@ class EmrCluster(Construct):
         )
         key = encryption_key or self.security_configuration.encryption_key
         if logs_bucket is None:
-            bucket = s3.Bucket(
+            bucket = _buckets.kms_bucket(
                 self,
                 "LogsBucket",
-                encryption=s3.BucketEncryption.KMS,
-                encryption_key=key,
-                bucket_key_enabled=True,
-                enforce_ssl=True,
-                block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-                object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-                versioned=True,
+                key=key,
                 removal_policy=data_removal_policy(self, removal_policy),
-            )
-            _nag.acknowledge(
-                bucket,
-                "This bucket receives only the EMR cluster's own step, node and application "
-                "logs; logging or replicating the log bucket itself would only log the logs.",
-                "AwsSolutions-S1",
-                *_nag.across_packs("S3BucketLoggingEnabled"),
-                *_nag.across_packs("S3BucketReplicationEnabled"),
+                access_logs=None,
+                unlogged_reason=(
+                    "This bucket receives only the EMR cluster's own step, node and application "
+                    "logs, written by the cluster's instance role; logging requests to a log "
+                    "bucket would only log the logs."
+                ),
             )
             logs_bucket = bucket
         self.logs_bucket: s3.IBucket = logs_bucket

@@ -17,10 +17,9 @@ cross regions as CDK cross-region references (see docs/stacks/hybrid-burst.md).
 from __future__ import annotations
 
 import aws_cdk as cdk
-from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from emr_burst import _nag
+from emr_burst import _buckets
 from emr_burst._removal import data_removal_policy
 from emr_burst.config import AppConfig, HybridConfig, log_retention
 from emr_burst.constructs.emr_cluster import (
@@ -195,26 +194,16 @@ class HybridComputeStack(BurstStack):
         )
         self.security = _security(self, hybrid, config)
         # Target of the union mount's migration policy (the tutorial's ${my_bucket}).
-        self.migration_bucket = s3.Bucket(
+        self.access_logs = _buckets.access_log_bucket(
+            self, "AccessLogBucket", removal_policy=data_removal_policy(self, _removal(config))
+        )
+        self.migration_bucket = _buckets.kms_bucket(
             self,
             "MigrationBucket",
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=self.security.encryption_key,
-            bucket_key_enabled=True,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
+            key=self.security.encryption_key,
             removal_policy=data_removal_policy(self, _removal(config)),
-        )
-        _nag.acknowledge(
-            self.migration_bucket,
-            "S3 server access logs cannot be delivered to a KMS-encrypted bucket and every bucket "
-            "here is KMS-encrypted; the data is a migrated copy of on-prem HDFS, whose original "
-            "stays on-prem, so it is not replicated either.",
-            "AwsSolutions-S1",
-            *_nag.across_packs("S3BucketLoggingEnabled"),
-            *_nag.across_packs("S3BucketReplicationEnabled"),
+            access_logs=self.access_logs,
+            access_logs_prefix="migration-bucket/",
         )
         onprem_hadoop = hadoop_major(hybrid.onprem_release_label)
         self.cluster = EmrCluster.burst_compute(
