@@ -221,7 +221,8 @@ def _acknowledge_sdk_provider(scope: Construct) -> None:
 
 
 class HybridPeering(Construct):
-    """Requester side of a VPC peering from the burst compute VPC to the on-prem stand-in VPC.
+    """Requester side of a VPC peering between ``vpc`` and ``peer_vpc`` (either side may be the
+    burst compute VPC or the on-prem stand-in; the reference stacks request from on-prem).
 
     Creates the peering connection (cross-region by default), a route to the peer CIDR in every
     private and isolated route table of ``vpc``, and lets ``vpc`` resolve the peer's private DNS
