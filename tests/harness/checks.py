@@ -17,6 +17,7 @@ import aws_cdk as cdk
 import cfnlint.api
 import jsonschema
 import kubernetes_validate
+import yaml
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks
 
 # --- cdk-nag ---------------------------------------------------------------------------------
@@ -175,6 +176,22 @@ def manifests_in(template: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, A
         objects = json.loads(_flatten(resource["Properties"]["Manifest"]))
         for index, obj in enumerate(objects if isinstance(objects, list) else [objects]):
             yield f"{logical_id}[{index}]", obj
+
+
+def file_asset_objects(assembly_dir: Path, stack_name: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Kubernetes objects shipped as a stack's YAML or JSON file assets (e.g. Spark pod templates).
+
+    Yields ``(asset file, object)`` for every document that has an ``apiVersion`` and a ``kind``;
+    other assets (Lambda code, scripts, the template itself) are not Kubernetes objects.
+    """
+    manifest = json.loads((assembly_dir / f"{stack_name}.assets.json").read_text())
+    for asset in manifest.get("files", {}).values():
+        path = assembly_dir / asset["source"]["path"]
+        if asset["source"].get("packaging") != "file" or path.suffix not in (".yaml", ".yml"):
+            continue
+        for document in yaml.safe_load_all(path.read_text()):
+            if isinstance(document, dict) and {"apiVersion", "kind"} <= document.keys():
+                yield path.name, document
 
 
 #: JSON schemas of the custom resources (CRDs) our constructs create, written for this project and

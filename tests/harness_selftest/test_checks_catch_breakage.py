@@ -24,6 +24,7 @@ from emr_burst.constructs.eks_platform import (
 from tests.harness import snapshot_diff
 from tests.harness.checks import (
     cfn_lint_errors,
+    file_asset_objects,
     manifest_errors,
     manifests_in,
     nag_findings,
@@ -153,6 +154,25 @@ def test_manifests_are_read_from_templates_with_tokens_flattened() -> None:
     assert found["Plain[0]"] == namespace
     assert found["WithToken[0]"]["data"] == {"k": "cdk-token"}
     assert all(manifest_errors(obj, "1.33") == [] for obj in found.values())
+
+
+def test_kubernetes_objects_in_file_assets_are_found_and_checked(tmp_path: Path) -> None:
+    from aws_cdk import aws_s3_assets as s3_assets  # noqa: PLC0415
+
+    bad_pod = tmp_path / "pod.yaml"
+    bad_pod.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: 3}\n")
+    script = tmp_path / "run.yaml"
+    script.write_text("steps: [build]\n")  # YAML, but not a Kubernetes object
+    app = cdk.App(outdir=str(tmp_path / "out"))
+    stack = cdk.Stack(app, "Assets")
+    s3_assets.Asset(stack, "Pod", path=str(bad_pod))
+    s3_assets.Asset(stack, "Other", path=str(script))
+    assembly = Path(app.synth().directory)
+    found = list(file_asset_objects(assembly, "Assets"))
+    assert [obj["kind"] for _, obj in found] == ["Pod"]
+    errors = manifest_errors(found[0][1], "1.33")
+    assert errors
+    assert errors[0].startswith("Pod/p at spec/containers"), errors
 
 
 def test_masking_hides_asset_hashes_and_versioned_mappings_only() -> None:

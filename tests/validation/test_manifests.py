@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.harness.checks import manifest_errors, manifests_in
+from pathlib import Path
+
+from tests.harness.checks import file_asset_objects, manifest_errors, manifests_in
 from tests.harness.reference import BuiltApp
 
 #: Schemas are checked against the Kubernetes minor the platform pins.
@@ -16,3 +18,26 @@ def test_manifests_match_the_kubernetes_schema(reference: BuiltApp, stack_name: 
         for problem in manifest_errors(obj, KUBERNETES_VERSION)
     ]
     assert not errors, f"{stack_name}: invalid Kubernetes objects:\n" + "\n".join(errors)
+
+
+def test_file_asset_objects_match_the_kubernetes_schema(
+    reference: BuiltApp, stack_name: str
+) -> None:
+    errors = [
+        f"{asset}: {problem}"
+        for asset, obj in file_asset_objects(Path(reference.assembly.directory), stack_name)
+        for problem in manifest_errors(obj, KUBERNETES_VERSION)
+    ]
+    assert not errors, f"{stack_name}: invalid Kubernetes objects in assets:\n" + "\n".join(errors)
+
+
+def test_the_platform_pod_templates_are_among_the_validated_objects(reference: BuiltApp) -> None:
+    # Guards the test above against silently validating nothing (e.g. a renamed asset suffix).
+    # Teams share the two templates: assets are content-addressed.
+    pods = {
+        obj["metadata"]["name"]
+        for stack in reference.stacks
+        for _, obj in file_asset_objects(Path(reference.assembly.directory), stack.stack_name)
+        if obj["kind"] == "Pod"
+    }
+    assert pods == {"spark-kubernetes-driver", "spark-kubernetes-executor"}
