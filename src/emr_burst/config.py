@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import aws_cdk as cdk
 from aws_cdk import aws_logs as logs
 
 PREFIX = "emr-burst:"
@@ -87,10 +86,6 @@ class Side:
 
     account: str | None = None
     region: str | None = None
-
-    @property
-    def environment(self) -> cdk.Environment:
-        return cdk.Environment(account=self.account, region=self.region)
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import aws_cdk as cdk
 from constructs import Construct
+
+from emr_burst.config import AppConfig
 
 #: How many AZs a stack offers its VPCs when no names are configured for its region.
 DEFAULT_AZ_COUNT = 3
@@ -36,3 +39,12 @@ class BurstStack(cdk.Stack):
         if self._zone_names:
             return list(self._zone_names)
         return [cdk.Fn.select(i, cdk.Fn.get_azs(self.region)) for i in range(DEFAULT_AZ_COUNT)]
+
+
+def placement(config: AppConfig, *, account: str | None, region: str | None) -> dict[str, Any]:
+    """``BurstStack`` keyword arguments that put a stack in ``account`` and ``region``, with the
+    AZ names configured for that region (or deploy-time AZs when none are)."""
+    return {
+        "env": cdk.Environment(account=account, region=region),
+        "availability_zone_names": config.zones_for(region),
+    }

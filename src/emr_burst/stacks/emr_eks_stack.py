@@ -16,7 +16,7 @@ from emr_burst.constructs.virtual_cluster import (
     NamespaceQuota,
     SparkTeam,
 )
-from emr_burst.stacks._base import BurstStack
+from emr_burst.stacks._base import BurstStack, placement
 from emr_burst.stacks.network_stack import NetworkStack
 
 #: Each team's namespace may request what the YuniKorn post lets a queue burst to (24 vCPU, 96 GiB).
@@ -43,8 +43,7 @@ class EmrEksStack(BurstStack):
         super().__init__(
             scope,
             construct_id,
-            env=side.environment,
-            availability_zone_names=config.zones_for(side.region),
+            **placement(config, account=side.account, region=side.region),
             description="emr-burst EMR on EKS platform: EKS with access entries, Spark teams",
         )
         eks_config = config.eks

@@ -38,7 +38,7 @@ from emr_burst.constructs.hybrid_peering import (
     PeerSide,
 )
 from emr_burst.constructs.network import Network
-from emr_burst.stacks._base import BurstStack
+from emr_burst.stacks._base import BurstStack, placement
 
 #: The tutorial's TPC-DS data set, copied into the on-prem HDFS with s3-dist-cp.
 TPCDS_BUCKET = "autobots-tpcds-pregenerated-data"
@@ -87,8 +87,7 @@ class HybridComputeNetworkStack(BurstStack):
         super().__init__(
             scope,
             construct_id,
-            env=cdk.Environment(account=config.compute.account, region=hybrid.compute_region),
-            availability_zone_names=config.zones_for(hybrid.compute_region),
+            **placement(config, account=config.compute.account, region=hybrid.compute_region),
             description="emr-burst hybrid: burst compute VPC (accepter side of the peering)",
         )
         self.cidr = hybrid.compute_cidr
@@ -110,8 +109,7 @@ class HybridOnPremStack(BurstStack):
         super().__init__(
             scope,
             construct_id,
-            env=cdk.Environment(account=config.onprem.account, region=hybrid.onprem_region),
-            availability_zone_names=config.zones_for(hybrid.onprem_region),
+            **placement(config, account=config.onprem.account, region=hybrid.onprem_region),
             description="emr-burst hybrid: on-prem proxy VPC, peering and Hive/HDFS cluster",
         )
         self.network = _network(self, config, hybrid.onprem_cidr)
@@ -175,8 +173,7 @@ class HybridComputeStack(BurstStack):
         super().__init__(
             scope,
             construct_id,
-            env=cdk.Environment(account=config.compute.account, region=hybrid.compute_region),
-            availability_zone_names=config.zones_for(hybrid.compute_region),
+            **placement(config, account=config.compute.account, region=hybrid.compute_region),
             description="emr-burst hybrid: peering accepter side and Presto/Alluxio burst cluster",
         )
         vpc = compute_network.network.vpc

@@ -7,7 +7,7 @@ from constructs import Construct
 
 from emr_burst.config import AppConfig, log_retention
 from emr_burst.constructs.network import InterfaceEndpoint, Network
-from emr_burst.stacks._base import BurstStack
+from emr_burst.stacks._base import BurstStack, placement
 
 
 class NetworkStack(BurstStack):
@@ -18,8 +18,7 @@ class NetworkStack(BurstStack):
         super().__init__(
             scope,
             construct_id,
-            env=side.environment,
-            availability_zone_names=config.zones_for(side.region),
+            **placement(config, account=side.account, region=side.region),
             description="emr-burst shared network: VPC, endpoints and flow logs (compute side)",
         )
         net = config.network
