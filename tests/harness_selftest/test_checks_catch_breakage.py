@@ -15,8 +15,8 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_s3 as s3
 
-from emr_burst import _nag
-from emr_burst.constructs.eks_platform import (
+from emr_burst.core import nag as _nag
+from emr_burst.emr_eks.platform import (
     AutoModeCompute,
     node_class_manifest,
     node_pool_manifest,

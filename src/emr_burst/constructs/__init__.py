@@ -1,55 +1,55 @@
-"""Reusable L3 constructs, one module per capability."""
+"""The stable import surface: every public construct of every capability package."""
 
-from emr_burst.constructs.eks_platform import (
-    AutoModeCompute,
-    EmrEksPlatform,
-    NodeGroupCompute,
-    SparkPlacement,
-)
-from emr_burst.constructs.emr_cluster import (
+from emr_burst.core import BurstStack, ManagedPolicyRole
+from emr_burst.emr_ec2 import (
     AlluxioOptions,
     BootstrapAction,
     CapacityMode,
     EmrCluster,
+    EmrEvent,
+    EmrOperations,
+    EmrSecurityConfiguration,
+    EmrStep,
     EngineCatalog,
+    KerberosOptions,
+    LakeFormationAuthorization,
     Market,
     NodeGroup,
     QueryEngine,
+    RangerAuthorization,
     ScalingLimits,
     SpotAllocationStrategy,
+    TlsCertificates,
     WorkloadType,
 )
-from emr_burst.constructs.emr_operations import EmrEvent, EmrOperations, EmrStep
-from emr_burst.constructs.emr_security import (
-    EmrSecurityConfiguration,
-    KerberosOptions,
-    LakeFormationAuthorization,
-    RangerAuthorization,
-    TlsCertificates,
+from emr_burst.emr_eks import (
+    AutoModeCompute,
+    ContainerLimits,
+    DynamicAllocation,
+    EmrEksPlatform,
+    EmrVirtualCluster,
+    GlueAccess,
+    JobExecutionRole,
+    NamespaceQuota,
+    NodeGroupCompute,
+    SparkPlacement,
+    SparkTeam,
 )
-from emr_burst.constructs.hybrid_peering import (
+from emr_burst.hybrid import (
     BurstPort,
     HybridPeerAccess,
     HybridPeering,
     HybridPeeringAccepter,
     PeerSide,
 )
-from emr_burst.constructs.network import InterfaceEndpoint, Network
-from emr_burst.constructs.virtual_cluster import (
-    ContainerLimits,
-    DynamicAllocation,
-    EmrVirtualCluster,
-    GlueAccess,
-    JobExecutionRole,
-    NamespaceQuota,
-    SparkTeam,
-)
+from emr_burst.network import InterfaceEndpoint, Network
 
 __all__ = [
     "AlluxioOptions",
     "AutoModeCompute",
     "BootstrapAction",
     "BurstPort",
+    "BurstStack",
     "CapacityMode",
     "ContainerLimits",
     "DynamicAllocation",
@@ -69,6 +69,7 @@ __all__ = [
     "JobExecutionRole",
     "KerberosOptions",
     "LakeFormationAuthorization",
+    "ManagedPolicyRole",
     "Market",
     "NamespaceQuota",
     "Network",

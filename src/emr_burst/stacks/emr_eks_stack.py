@@ -8,14 +8,14 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from emr_burst.config import AppConfig
-from emr_burst.constructs.eks_platform import AutoModeCompute, EmrEksPlatform, NodeGroupCompute
-from emr_burst.constructs.network import InterfaceEndpoint, Network
-from emr_burst.constructs.virtual_cluster import (
+from emr_burst.core.iam import ManagedPolicyRole
+from emr_burst.emr_eks.platform import AutoModeCompute, EmrEksPlatform, NodeGroupCompute
+from emr_burst.emr_eks.team import (
     GlueAccess,
-    ManagedPolicyRole,
     NamespaceQuota,
     SparkTeam,
 )
+from emr_burst.network.network import InterfaceEndpoint, Network
 from emr_burst.stacks._base import BurstStack, placement
 from emr_burst.stacks.network_stack import NetworkStack
 

@@ -19,25 +19,25 @@ from __future__ import annotations
 import aws_cdk as cdk
 from constructs import Construct
 
-from emr_burst import _buckets
-from emr_burst._removal import data_removal_policy
 from emr_burst.config import AppConfig, HybridConfig, log_retention
-from emr_burst.constructs.emr_cluster import (
+from emr_burst.core import buckets as _buckets
+from emr_burst.core.removal import data_removal_policy
+from emr_burst.emr_ec2.cluster import (
     AlluxioOptions,
     EmrCluster,
     QueryEngine,
     hadoop_major,
 )
-from emr_burst.constructs.emr_operations import EmrOperations, EmrStep
-from emr_burst.constructs.emr_security import EmrSecurityConfiguration, TlsCertificates
-from emr_burst.constructs.hybrid_peering import (
+from emr_burst.emr_ec2.operations import EmrOperations, EmrStep
+from emr_burst.emr_ec2.security import EmrSecurityConfiguration, TlsCertificates
+from emr_burst.hybrid.peering import (
     HIVE_METASTORE_PORT,
     HybridPeerAccess,
     HybridPeering,
     HybridPeeringAccepter,
     PeerSide,
 )
-from emr_burst.constructs.network import Network
+from emr_burst.network.network import Network
 from emr_burst.stacks._base import BurstStack, placement
 
 #: The tutorial's TPC-DS data set, copied into the on-prem HDFS with s3-dist-cp.

@@ -6,7 +6,7 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from emr_burst.config import AppConfig, log_retention
-from emr_burst.constructs.network import InterfaceEndpoint, Network
+from emr_burst.network.network import InterfaceEndpoint, Network
 from emr_burst.stacks._base import BurstStack, placement
 
 

@@ -1,0 +1,310 @@
+"""Operations around an EMR cluster: alarms, state-change events and an optional step runner."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+from constructs import Construct
+
+from emr_burst.core import kms as _kms
+from emr_burst.core import nag as _nag
+from emr_burst.core.removal import data_removal_policy
+from emr_burst.emr_ec2.cluster import EmrCluster
+
+#: EMR publishes its CloudWatch metrics every five minutes.
+METRIC_PERIOD = cdk.Duration.minutes(5)
+DEFAULT_IDLE_ALARM_AFTER = cdk.Duration.minutes(30)
+MAX_IDLE_ALARM_AFTER_MIN = 24 * 60
+
+
+class EmrEvent(enum.Enum):
+    """EMR state-change events on EventBridge (source ``aws.emr``), grouped as one rule each."""
+
+    CLUSTER_STATE = ("ClusterState", ("EMR Cluster State Change",))
+    STEP_STATUS = ("StepStatus", ("EMR Step Status Change",))
+    CAPACITY_STATE = (
+        "CapacityState",
+        ("EMR Instance Group State Change", "EMR Instance Fleet State Change"),
+    )
+    AUTO_SCALING_STATE = ("AutoScalingState", ("EMR Auto Scaling Policy State Change",))
+
+    @property
+    def construct_id(self) -> str:
+        return self.value[0]
+
+    @property
+    def detail_types(self) -> tuple[str, ...]:
+        return self.value[1]
+
+
+@dataclass(frozen=True)
+class EmrStep:
+    """One step for the state machine: ``command-runner.jar`` with ``args``."""
+
+    name: str
+    args: tuple[str, ...]
+
+
+class EmrOperations(Construct):
+    """Alarms, state-change notifications and an optional step runner for one EMR cluster.
+
+    * ``IsIdle`` alarm: the cluster ran no work for ``idle_alarm_after`` (EMR's idle signal);
+    * ``HDFSUtilization`` alarm: HDFS is fuller than ``hdfs_utilization_percent`` (add core nodes);
+    * EventBridge rules for cluster, step, instance group/fleet and auto-scaling state changes of
+      this cluster, all to one KMS-encrypted SNS topic that also receives the alarms;
+    * with ``steps``, a Step Functions state machine that adds them to the cluster one by one,
+      waits for each, retries with backoff and notifies the topic on failure.
+
+    Example::
+
+        ops = EmrOperations(self, "Operations",
+            cluster=cluster,
+            idle_alarm_after=Duration.minutes(30),
+            steps=[EmrStep("q44", ("presto-cli", "--catalog", "onprem", "-f", "/tmp/q44.sql"))],
+        )
+        ops.topic.add_subscription(subscriptions.EmailSubscription("ops@example.com"))
+
+    :param cluster: the cluster to watch.
+    :param idle_alarm_after: how long idle before alarming, a multiple of 5 minutes up to a day.
+        Default: - 30 minutes.
+    :param hdfs_utilization_percent: HDFS fill level that alarms, 1-100. Default: - 80.
+    :param topic: where alarms and events go. Default: - a new KMS-encrypted topic.
+    :param encryption_key: for the topic and the state machine's log group.
+        Default: - a new key with rotation.
+    :param steps: steps the state machine runs. Default: - no state machine.
+    :param step_retries: retries per step, 0-10. Default: - 2.
+    :param removal_policy: of the topic, key and log group it creates. Default: - RETAIN.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        cluster: EmrCluster,
+        idle_alarm_after: cdk.Duration = DEFAULT_IDLE_ALARM_AFTER,
+        hdfs_utilization_percent: float = 80,
+        topic: sns.ITopic | None = None,
+        encryption_key: kms.IKey | None = None,
+        steps: Sequence[EmrStep] = (),
+        step_retries: int = 2,
+        removal_policy: cdk.RemovalPolicy | None = None,
+    ) -> None:
+        problems: list[str] = []
+        idle_minutes = idle_alarm_after.to_minutes()
+        if not 5 <= idle_minutes <= MAX_IDLE_ALARM_AFTER_MIN or idle_minutes % 5:
+            problems.append(
+                f"idle_alarm_after {idle_minutes:g} min must be a multiple of 5 minutes (EMR's "
+                f"metric period) from 5 to {MAX_IDLE_ALARM_AFTER_MIN}"
+            )
+        if not 0 < hdfs_utilization_percent <= 100:
+            problems.append(f"hdfs_utilization_percent {hdfs_utilization_percent} is outside 1-100")
+        if not 0 <= step_retries <= 10:
+            problems.append(f"step_retries {step_retries} is outside 0-10")
+        names = [step.name for step in steps]
+        if len(set(names)) != len(names):
+            problems.append("steps: each step name may appear once")
+        problems += [
+            f"step {s.name!r} has no args; give the command to run" for s in steps if not s.args
+        ]
+        if problems:
+            raise ValueError(f"EmrOperations '{construct_id}': " + "; ".join(problems))
+        super().__init__(scope, construct_id)
+        removal = data_removal_policy(self, removal_policy)
+        stack = cdk.Stack.of(self)
+
+        self.encryption_key: kms.IKey = encryption_key or _kms.new_key(
+            self,
+            "Key",
+            description=f"Encrypts the notifications and logs of {self.node.path}",
+            removal_policy=removal,
+        )
+        # EventBridge and CloudWatch alarms publish to an encrypted topic only if the key lets them
+        # make data keys; CloudWatch Logs needs the same for the state machine's log group.
+        self.encryption_key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[
+                    iam.ServicePrincipal("events.amazonaws.com"),
+                    iam.ServicePrincipal("cloudwatch.amazonaws.com"),
+                ],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],
+                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
+            )
+        )
+        if topic is None:
+            created = sns.Topic(
+                self,
+                "Topic",
+                display_name=f"EMR {cluster.node.id} notifications",
+                master_key=self.encryption_key,
+                enforce_ssl=True,
+            )
+            created.apply_removal_policy(removal)
+            topic = created
+        self.topic: sns.ITopic = topic
+        action = cw_actions.SnsAction(topic)
+
+        dimensions = {"JobFlowId": cluster.cluster_id}
+        self.idle_alarm = cloudwatch.Alarm(
+            self,
+            "IdleAlarm",
+            alarm_description=(
+                f"EMR cluster {cluster.node.path} ran no work for {idle_minutes:g} minutes"
+            ),
+            metric=cloudwatch.Metric(
+                namespace="AWS/ElasticMapReduce",
+                metric_name="IsIdle",
+                dimensions_map=dimensions,
+                statistic="Minimum",
+                period=METRIC_PERIOD,
+            ),
+            threshold=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluation_periods=int(idle_minutes // 5),
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        self.hdfs_alarm = cloudwatch.Alarm(
+            self,
+            "HdfsUtilizationAlarm",
+            alarm_description=(
+                f"HDFS of {cluster.node.path} is over {hdfs_utilization_percent:g}% full: "
+                "add core nodes or move data out"
+            ),
+            metric=cloudwatch.Metric(
+                namespace="AWS/ElasticMapReduce",
+                metric_name="HDFSUtilization",
+                dimensions_map=dimensions,
+                statistic="Average",
+                period=METRIC_PERIOD,
+            ),
+            threshold=hdfs_utilization_percent,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluation_periods=1,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        for alarm in (self.idle_alarm, self.hdfs_alarm):
+            alarm.add_alarm_action(action)
+
+        rules = Construct(self, "Events")
+        self.rules: dict[EmrEvent, events.Rule] = {}
+        for event in EmrEvent:
+            rule = events.Rule(
+                rules,
+                event.construct_id,
+                description=f"{', '.join(event.detail_types)} of {cluster.node.path}",
+                event_pattern=events.EventPattern(
+                    source=["aws.emr"],
+                    detail_type=list(event.detail_types),
+                    detail={"clusterId": [cluster.cluster_id]},
+                ),
+            )
+            rule.add_target(targets.SnsTopic(topic))
+            self.rules[event] = rule
+
+        self.state_machine: sfn.StateMachine | None = None
+        if steps:
+            self.state_machine = self._state_machine(cluster, steps, step_retries, removal)
+
+    def _state_machine(
+        self,
+        cluster: EmrCluster,
+        steps: Sequence[EmrStep],
+        retries: int,
+        removal: cdk.RemovalPolicy,
+    ) -> sfn.StateMachine:
+        stack = cdk.Stack.of(self)
+        _kms.allow_cloudwatch_logs(self.encryption_key)
+        log_group = logs.LogGroup(
+            self,
+            "StateMachineLogs",
+            encryption_key=self.encryption_key,
+            retention=logs.RetentionDays.ONE_YEAR,
+            removal_policy=removal,
+        )
+        notify = tasks.SnsPublish(
+            self,
+            "NotifyFailure",
+            topic=self.topic,
+            message=sfn.TaskInput.from_json_path_at("$"),
+            subject=f"EMR steps failed on {cluster.node.id}",
+            result_path=sfn.JsonPath.DISCARD,
+        ).next(sfn.Fail(self, "StepsFailed", cause="An EMR step failed after its retries"))
+        chain: sfn.IChainable | None = None
+        tail: sfn.INextable | None = None
+        for index, step in enumerate(steps, start=1):
+            task = tasks.EmrAddStep(
+                self,
+                f"Step{index}",
+                state_name=f"{index}: {step.name}",
+                cluster_id=cluster.cluster_id,
+                name=step.name,
+                jar="command-runner.jar",
+                args=list(step.args),
+                action_on_failure=tasks.ActionOnFailure.CONTINUE,
+                integration_pattern=sfn.IntegrationPattern.RUN_JOB,
+                result_path=sfn.JsonPath.DISCARD,
+            )
+            if retries:
+                task.add_retry(
+                    errors=["States.ALL"],
+                    max_attempts=retries,
+                    interval=cdk.Duration.seconds(30),
+                    backoff_rate=2,
+                )
+            task.add_catch(notify, result_path="$.error")
+            if tail is None:
+                chain = task
+            else:
+                tail.next(task)
+            tail = task
+        assert chain is not None
+        machine = sfn.StateMachine(
+            self,
+            "StateMachine",
+            definition_body=sfn.DefinitionBody.from_chainable(chain),
+            logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL),
+            tracing_enabled=True,
+        )
+        _nag.acknowledge(
+            machine,
+            "Step Functions' EMR integration writes this role's policy and grants "
+            "AddJobFlowSteps, DescribeStep and CancelSteps on cluster/* of this account and "
+            "region; the definition only ever passes this one cluster's id.",
+            "AwsSolutions-IAM5",
+            applies_to=[
+                _nag.resource_target(
+                    self,
+                    stack.format_arn(
+                        service="elasticmapreduce", resource="cluster", resource_name="*"
+                    ),
+                )
+            ],
+        )
+        _nag.acknowledge(
+            machine,
+            "Vended log delivery (logs:CreateLogDelivery and related) and X-Ray tracing APIs "
+            "have no resource-level permissions, so Step Functions grants them on '*'.",
+            "AwsSolutions-IAM5",
+            applies_to=["Resource::*"],
+        )
+        _nag.acknowledge(
+            machine,
+            "The state machine role's policy is generated by the Step Functions integrations "
+            "from the task definitions and changes with them; it belongs to this one role.",
+            *_nag.across_packs("IAMNoInlinePolicy"),
+        )
+        return machine

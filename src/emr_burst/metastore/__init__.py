@@ -1,0 +1,1 @@
+"""Hive Metastore patterns and their database: filled by the Hive Metastore capability."""

@@ -1,0 +1,1 @@
+"""Central Spark observability (event logs, History Server): filled by that capability."""

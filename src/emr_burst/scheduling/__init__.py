@@ -1,0 +1,1 @@
+"""Batch scheduling for EMR on EKS (YuniKorn queues): filled by the YuniKorn capability."""

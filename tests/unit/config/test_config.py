@@ -1,0 +1,141 @@
+"""The app configuration: defaults keep stacks env-agnostic, bad values stop synth with a fix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from emr_burst.config import (
+    INTERFACE_ENDPOINT_NAMES,
+    LOG_RETENTION_DAYS,
+    AppConfig,
+    ConfigError,
+    Side,
+    log_retention,
+)
+from tests.harness.reference import cdk_json_context
+
+
+def _config(**values: Any) -> AppConfig:
+    context = {f"emr-burst:{key}": value for key, value in values.items()}
+    return AppConfig.from_context(context.get)
+
+
+def test_defaults_are_environment_agnostic() -> None:
+    config = _config()
+    for name in ("onprem", "compute", "producer", "consumer"):
+        assert config.side(name) == Side(account=None, region=None)
+    assert config.network.cidr == "10.0.0.0/16"
+    assert config.remove_data_on_destroy is False
+
+
+def test_cdk_json_context_is_valid_and_matches_the_code_defaults() -> None:
+    context = cdk_json_context()
+    assert AppConfig.from_context(context.get) == AppConfig()
+
+
+def test_reads_accounts_regions_and_network_values() -> None:
+    config = _config(
+        computeAccount="123456789012",
+        computeRegion="us-east-1",
+        computeCidr="10.20.0.0/18",
+        maxAzs=3,
+        natGateways=3,
+        interfaceEndpoints=["sts", "logs"],
+        flowLogRetentionDays=90,
+        availabilityZones={"us-east-1": ["us-east-1a", "us-east-1b"]},
+    )
+    assert config.compute == Side(account="123456789012", region="us-east-1")
+    assert config.network.cidr == "10.20.0.0/18"
+    assert (config.network.max_azs, config.network.nat_gateways) == (3, 3)
+    assert config.network.interface_endpoints == ("sts", "logs")
+    assert config.zones_for("us-east-1") == ("us-east-1a", "us-east-1b")
+    assert config.zones_for("us-west-2") is None
+
+
+def test_accepts_the_string_forms_that_dash_c_produces() -> None:
+    config = _config(
+        maxAzs="3",
+        natGateways="2",
+        interfaceEndpoints="sts,eks",
+        removeDataOnDestroy="true",
+        availabilityZones='{"eu-west-1": ["eu-west-1a", "eu-west-1c"]}',
+    )
+    assert config.network.max_azs == 3
+    assert config.network.nat_gateways == 2
+    assert config.network.interface_endpoints == ("sts", "eks")
+    assert config.remove_data_on_destroy is True
+    assert config.zones_for("eu-west-1") == ("eu-west-1a", "eu-west-1c")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "fix"),
+    [
+        ("computeAccount", "12345", "exactly 12 digits"),
+        ("onpremRegion", "us-west-9", "AWS region code"),
+        ("computeCidr", "10.0.0.1/16", "CIDR form"),
+        ("computeCidr", "10.0.0.0/8", "/16 to /22"),
+        ("computeCidr", "8.8.0.0/16", "private"),
+        ("maxAzs", 1, "from 2 to 6"),
+        ("natGateways", "two", "whole number"),
+        ("interfaceEndpoints", ["sts", "s3"], "choose from"),
+        ("flowLogRetentionDays", 10, "CloudWatch Logs accepts only"),
+        ("removeDataOnDestroy", "maybe", "true or false"),
+        ("prefix", "Emr_Burst", "lowercase"),
+    ],
+)
+def test_fails_when_a_value_is_invalid(key: str, value: Any, fix: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        _config(**{key: value})
+    message = str(raised.value)
+    assert f"'emr-burst:{key}" in message
+    assert repr(value) in message
+    assert fix in message
+
+
+def test_fails_when_zone_names_belong_to_another_region() -> None:
+    with pytest.raises(ConfigError) as raised:
+        _config(availabilityZones={"us-east-1": ["us-west-2a", "us-west-2b"]})
+    assert "'emr-burst:availabilityZones.us-east-1' = ['us-west-2a', 'us-west-2b']" in str(
+        raised.value
+    )
+    assert "distinct AZ of us-east-1" in str(raised.value)
+
+
+def test_fails_when_more_nat_gateways_than_azs() -> None:
+    with pytest.raises(ConfigError, match=r"natGateways' = 3: at most one NAT gateway per AZ"):
+        _config(maxAzs=2, natGateways=3)
+
+
+def test_reports_every_problem_at_once() -> None:
+    with pytest.raises(ConfigError) as raised:
+        _config(computeAccount="abc", producerRegion="mars-1", computeCidr="nope")
+    message = str(raised.value)
+    for key in ("computeAccount", "producerRegion", "computeCidr"):
+        assert f"emr-burst:{key}" in message
+
+
+@given(st.text(alphabet="0123456789", min_size=12, max_size=12))
+def test_any_twelve_digit_account_is_accepted(account: str) -> None:
+    assert _config(consumerAccount=account).consumer.account == account
+
+
+@given(st.text(min_size=1, max_size=20).filter(lambda s: not (s.isdigit() and len(s) == 12)))
+def test_anything_else_is_rejected_as_an_account(value: str) -> None:
+    with pytest.raises(ConfigError, match="consumerAccount"):
+        _config(consumerAccount=value)
+
+
+def test_every_allowed_retention_maps_to_a_cdk_value() -> None:
+    assert {log_retention(days).name for days in LOG_RETENTION_DAYS} == {
+        name for name in (m.name for m in type(log_retention(1))) if name != "INFINITE"
+    }
+
+
+def test_every_endpoint_name_is_a_network_endpoint() -> None:
+    from emr_burst.network.network import InterfaceEndpoint  # noqa: PLC0415
+
+    assert {e.value for e in InterfaceEndpoint} == set(INTERFACE_ENDPOINT_NAMES)
