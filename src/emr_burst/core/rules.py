@@ -473,7 +473,11 @@ def string_list(example: str) -> Rule:
 
 def distinct(value: Sequence[Any]) -> str | None:
     seen: set[Any] = set()
-    twice = [item for item in value if item in seen or seen.add(item)]
+    twice = []
+    for item in value:
+        if item in seen:
+            twice.append(item)
+        seen.add(item)
     if twice:
         return f"list each entry once; repeated: {sorted(set(map(str, twice)))}"
     return None
