@@ -16,7 +16,7 @@ import pytest
 from aws_cdk import aws_s3 as s3
 
 from emr_burst.core import nag as _nag
-from emr_burst.emr_eks.platform import (
+from emr_burst.emr_eks.compute import (
     AutoModeCompute,
     node_class_manifest,
     node_pool_manifest,

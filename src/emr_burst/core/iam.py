@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
+from aws_cdk import Token
 from aws_cdk import aws_iam as iam
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 
 class ManagedPolicyRole(iam.Role):
@@ -24,3 +26,25 @@ class ManagedPolicyRole(iam.Role):
     ) -> iam.AddToPrincipalPolicyResult:
         self.policy.add_statements(statement)
         return iam.AddToPrincipalPolicyResult(statement_added=True, policy_dependable=self.policy)
+
+
+#: Role names claimed per app: IAM names are account-wide, so two roles of one name fail to deploy.
+_CLAIMED: weakref.WeakKeyDictionary[IConstruct, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def claim_role_name(scope: IConstruct, role_name: str, owner: str) -> str | None:
+    """Record that ``owner`` creates an IAM role named ``role_name`` in this app.
+
+    Returns the problem when another construct of the app already claimed the name.
+    """
+    if Token.is_unresolved(role_name):
+        return None
+    claimed = _CLAIMED.setdefault(scope.node.root, {})
+    other = claimed.get(role_name)
+    if other is not None and other != owner:
+        return (
+            f"{other} already creates a role of that name; IAM role names are unique in an "
+            "account, so give this one another name"
+        )
+    claimed[role_name] = owner
+    return None

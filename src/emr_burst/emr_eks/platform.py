@@ -7,11 +7,8 @@ edits the ``aws-auth`` ConfigMap.
 
 from __future__ import annotations
 
-import ipaddress
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, cast
+from collections.abc import Sequence
+from typing import Protocol, cast, runtime_checkable
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
@@ -22,294 +19,71 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk.lambda_layer_kubectl_v33 import KubectlV33Layer
-from constructs import Construct, IConstruct, IDependable
+from constructs import Construct, IConstruct, IDependable, Node
 
 from emr_burst.core import buckets as _buckets
 from emr_burst.core import kms as _kms
 from emr_burst.core import nag as _nag
+from emr_burst.core import rules, versions
+from emr_burst.core.errors import Checker
 from emr_burst.core.removal import data_removal_policy
+from emr_burst.emr_eks.compute import (
+    DRIVER_NODE_POOL,
+    EXECUTOR_NODE_POOL,
+    AutoModeCompute,
+    NodeGroupCompute,
+    SparkPlacement,
+    auto_mode_placement,
+    node_class_manifest,
+    node_group_placement,
+    node_pool_manifest,
+)
+from emr_burst.emr_eks.imported import ImportedEmrEksPlatform, register, registry_problem
 
-#: Kubernetes minors the platform supports: EKS standard support, and within one minor of the
-#: pinned kubectl layer (v1.33), kubectl's version-skew policy.
-SUPPORTED_KUBERNETES_VERSIONS = ("1.32", "1.33", "1.34")
-DEFAULT_KUBERNETES_VERSION = "1.33"
-
-#: Node label and taint key that keeps Spark pods and other workloads apart in Auto Mode.
-SPARK_ROLE_LABEL = "emr-burst.io/spark-role"
-SPARK_NODE_CLASS = "spark"
-DRIVER_NODE_POOL = "spark-driver"
-EXECUTOR_NODE_POOL = "spark-executor"
-
-CAPACITY_TYPES = ("on-demand", "spot")
-ARCHITECTURES = ("arm64", "amd64")
-_FAMILY_RE = re.compile(r"^[a-z]+[0-9]+[a-z-]*$")
-#: Graviton families carry a ``g`` right after the generation digit (m7g, r8gd, c6gn).
-_GRAVITON_RE = re.compile(r"^[a-z]+[0-9]+g")
-#: Families with local NVMe instance storage carry a ``d`` in their suffix (m6id, r6gd, c5d).
-_NVME_RE = re.compile(r"^[a-z]+[0-9]+[a-z-]*d[a-z-]*$")
-_MAX_NODE_LIFETIME = "336h"
+#: Kept for callers of the first release; the one place for versions is ``core.versions``.
+SUPPORTED_KUBERNETES_VERSIONS = versions.KUBERNETES_VERSIONS
+DEFAULT_KUBERNETES_VERSION = versions.DEFAULT_KUBERNETES_VERSION
 
 
-@dataclass(frozen=True)
-class AutoModeCompute:
-    """Elastic compute: EKS Auto Mode with one NodePool for Spark drivers and one for executors.
+@runtime_checkable
+class IEmrEksPlatform(Protocol):
+    """What teams, virtual clusters and capabilities need of an EMR on EKS platform.
 
-    Both pools use one NodeClass (the platform's node role, private subnets, the cluster security
-    group). Drivers go on ``driver_capacity_types`` (on-demand by default, so a job is not lost to a
-    spot interruption), executors on ``executor_capacity_types`` (spot by default). Each pool is
-    tainted, so only pods that tolerate it (the team pod templates) land there.
-
-    :param instance_families: EC2 families both pools may use. Default: - Graviton and x86 general
-        purpose and memory-optimized families of the 6th and 7th generation.
-    :param architectures: CPU architectures allowed. Default: - ``arm64`` and ``amd64``.
-    :param driver_capacity_types: capacity types for drivers. Default: - ``on-demand``.
-    :param executor_capacity_types: capacity types for executors. Default: - ``spot``.
-    :param guaranteed_drivers: refuse spot-only drivers. Default: - True.
-    :param local_nvme: require instances with local NVMe storage (shuffle and spill on instance
-        store). Default: - False.
-    :param ephemeral_storage_gib: EBS ephemeral storage per node. Default: - 100.
-    :param driver_cpu_limit: vCPUs the driver pool may hold in total. Default: - 64.
-    :param executor_cpu_limit: vCPUs the executor pool may hold in total. Default: - 512.
-    :param consolidate_after: how long an empty node lives before it is removed. Default: - 60s.
+    Implemented by :class:`EmrEksPlatform` and by the platform that
+    :meth:`EmrEksPlatform.from_platform_attributes` imports into another stack or app.
     """
 
-    instance_families: Sequence[str] = ("m6g", "m7g", "r6g", "r7g", "m6i", "m7i", "r6i", "r7i")
-    architectures: Sequence[str] = ARCHITECTURES
-    driver_capacity_types: Sequence[str] = ("on-demand",)
-    executor_capacity_types: Sequence[str] = ("spot",)
-    guaranteed_drivers: bool = True
-    local_nvme: bool = False
-    ephemeral_storage_gib: int = 100
-    driver_cpu_limit: int = 64
-    executor_cpu_limit: int = 512
-    consolidate_after: str = "60s"
+    @property
+    def node(self) -> Node: ...
 
-    def problems(self) -> list[str]:
-        problems: list[str] = []
-        families = list(self.instance_families)
-        bad_families = [f for f in families if not _FAMILY_RE.match(f)]
-        if not families or bad_families:
-            problems.append(
-                f"compute.instance_families {families!r}: list at least one EC2 family such as "
-                "'m7g' or 'r6i' (no sizes)"
-            )
-        archs = list(self.architectures)
-        if not archs or any(a not in ARCHITECTURES for a in archs):
-            problems.append(
-                f"compute.architectures {archs!r}: choose one or both of {', '.join(ARCHITECTURES)}"
-            )
-        elif families and not bad_families:
-            graviton = [f for f in families if _GRAVITON_RE.match(f)]
-            if archs == ["arm64"] and not graviton:
-                problems.append(
-                    f"compute.architectures ['arm64'] but no Graviton family in {families!r}; add "
-                    "one such as 'm7g'"
-                )
-            if archs == ["amd64"] and len(graviton) == len(families):
-                problems.append(
-                    f"compute.architectures ['amd64'] but only Graviton families {families!r}; add "
-                    "an x86 family such as 'm7i'"
-                )
-        for name, types in (
-            ("driver_capacity_types", self.driver_capacity_types),
-            ("executor_capacity_types", self.executor_capacity_types),
-        ):
-            if not types:
-                problems.append(
-                    f"compute.{name} is empty: Spark needs capacity for it; use e.g. ['spot'] or "
-                    "['on-demand']"
-                )
-            elif any(t not in CAPACITY_TYPES for t in types):
-                problems.append(
-                    f"compute.{name} {list(types)!r}: choose from {', '.join(CAPACITY_TYPES)}"
-                )
-        if self.guaranteed_drivers and "spot" in self.driver_capacity_types:
-            problems.append(
-                f"compute.driver_capacity_types {list(self.driver_capacity_types)!r} allows spot "
-                "but guaranteed_drivers is True: a spot interruption kills the whole job; use "
-                "['on-demand'] or set guaranteed_drivers=False"
-            )
-        if self.local_nvme and families and not any(_NVME_RE.match(f) for f in families):
-            problems.append(
-                f"compute.local_nvme is True but no family in {families!r} has local NVMe; add "
-                "'d' families such as 'm6gd' or 'r6id'"
-            )
-        if not 20 <= self.ephemeral_storage_gib <= 16384:
-            problems.append(
-                f"compute.ephemeral_storage_gib {self.ephemeral_storage_gib}: use 20 to 16384"
-            )
-        if self.driver_cpu_limit < 1:
-            problems.append(f"compute.driver_cpu_limit {self.driver_cpu_limit}: use at least 1")
-        if self.executor_cpu_limit < 1:
-            problems.append(
-                f"compute.executor_cpu_limit {self.executor_cpu_limit}: executors need capacity; "
-                "use at least 1"
-            )
-        if not re.fullmatch(r"\d+(s|m|h)", self.consolidate_after):
-            problems.append(
-                f"compute.consolidate_after {self.consolidate_after!r}: use a duration such as "
-                "'60s', '5m' or '1h'"
-            )
-        return problems
+    @property
+    def cluster(self) -> eks.ICluster: ...
 
+    @property
+    def cluster_name(self) -> str: ...
 
-@dataclass(frozen=True)
-class NodeGroupCompute:
-    """Fixed compute: one EKS managed node group (the YuniKorn post's 4 x m5.2xlarge by default).
+    @property
+    def open_id_connect_provider(self) -> iam.IOpenIdConnectProvider: ...
 
-    Drivers and executors share the group; with ``capacity_type="on-demand"`` every pod is on
-    on-demand capacity. Use this mode when a scheduler such as YuniKorn should divide a known,
-    fixed amount of capacity between queues.
+    @property
+    def placement(self) -> SparkPlacement: ...
 
-    :param instance_types: EC2 instance types of the group. Default: - ``m5.2xlarge``.
-    :param min_size: Default: - 4. :param desired_size: Default: - 4. :param max_size: Default: - 4.
-    :param capacity_type: ``on-demand`` or ``spot``. Default: - ``on-demand``.
-    :param disk_size_gib: root volume per node. Default: - 20.
-    :param ami_type: node AMI. Default: - Amazon Linux 2023 x86_64.
-    :param guaranteed_drivers: refuse a spot group, where drivers could be interrupted.
-        Default: - True.
-    """
+    @property
+    def job_bucket(self) -> s3.IBucket | None: ...
 
-    instance_types: Sequence[str] = ("m5.2xlarge",)
-    min_size: int = 4
-    desired_size: int = 4
-    max_size: int = 4
-    capacity_type: str = "on-demand"
-    disk_size_gib: int = 20
-    ami_type: eks.NodegroupAmiType = eks.NodegroupAmiType.AL2023_X86_64_STANDARD
-    guaranteed_drivers: bool = True
+    @property
+    def data_key(self) -> kms.IKey | None: ...
 
-    def problems(self) -> list[str]:
-        problems: list[str] = []
-        bad = [t for t in self.instance_types if not re.fullmatch(r"[a-z][a-z0-9-]*\.[a-z0-9]+", t)]
-        if not self.instance_types or bad:
-            problems.append(
-                f"compute.instance_types {list(self.instance_types)!r}: list instance types such "
-                "as 'm5.2xlarge'"
-            )
-        if self.max_size < 1:
-            problems.append(
-                f"compute.max_size {self.max_size}: executors need capacity; use at least 1"
-            )
-        if not 0 <= self.min_size <= self.desired_size <= self.max_size:
-            problems.append(
-                f"compute sizes min {self.min_size} / desired {self.desired_size} / max "
-                f"{self.max_size}: need 0 <= min <= desired <= max"
-            )
-        if self.capacity_type not in CAPACITY_TYPES:
-            problems.append(
-                f"compute.capacity_type {self.capacity_type!r}: choose from "
-                f"{', '.join(CAPACITY_TYPES)}"
-            )
-        elif self.capacity_type == "spot" and self.guaranteed_drivers:
-            problems.append(
-                "compute.capacity_type 'spot' with guaranteed_drivers=True: drivers in a spot-only "
-                "group can be interrupted; use 'on-demand' or set guaranteed_drivers=False"
-            )
-        if self.disk_size_gib < 20:
-            problems.append(f"compute.disk_size_gib {self.disk_size_gib}: use at least 20")
-        return problems
+    @property
+    def ready(self) -> Sequence[IDependable]: ...
 
+    def namespace_problem(self, namespace: str) -> str | None: ...
 
-@dataclass(frozen=True)
-class SparkPlacement:
-    """Where Spark drivers and executors run: node selectors and tolerations for pod templates."""
+    def register_namespace(self, namespace: str, owner: Construct) -> None: ...
 
-    driver_node_selector: Mapping[str, str]
-    executor_node_selector: Mapping[str, str]
-    driver_tolerations: Sequence[Mapping[str, str]] = ()
-    executor_tolerations: Sequence[Mapping[str, str]] = ()
+    def virtual_cluster_problem(self, namespace: str) -> str | None: ...
 
-
-def _toleration(value: str) -> dict[str, str]:
-    return {"key": SPARK_ROLE_LABEL, "operator": "Equal", "value": value, "effect": "NoSchedule"}
-
-
-def auto_mode_placement() -> SparkPlacement:
-    return SparkPlacement(
-        driver_node_selector={SPARK_ROLE_LABEL: "driver"},
-        executor_node_selector={SPARK_ROLE_LABEL: "executor"},
-        driver_tolerations=(_toleration("driver"),),
-        executor_tolerations=(_toleration("executor"),),
-    )
-
-
-def node_group_placement(capacity_type: str) -> SparkPlacement:
-    selector = {"eks.amazonaws.com/capacityType": capacity_type.upper().replace("-", "_")}
-    return SparkPlacement(driver_node_selector=selector, executor_node_selector=selector)
-
-
-def node_class_manifest(
-    *,
-    role_name: str,
-    subnet_ids: Sequence[str],
-    security_group_ids: Sequence[str],
-    ephemeral_storage_gib: int,
-) -> dict[str, Any]:
-    """The Auto Mode NodeClass both Spark node pools use."""
-    return {
-        "apiVersion": "eks.amazonaws.com/v1",
-        "kind": "NodeClass",
-        "metadata": {"name": SPARK_NODE_CLASS},
-        "spec": {
-            "role": role_name,
-            "subnetSelectorTerms": [{"id": subnet} for subnet in subnet_ids],
-            "securityGroupSelectorTerms": [{"id": group} for group in security_group_ids],
-            "ephemeralStorage": {"size": f"{ephemeral_storage_gib}Gi"},
-        },
-    }
-
-
-def node_pool_manifest(
-    *,
-    name: str,
-    spark_role: str,
-    capacity_types: Sequence[str],
-    compute: AutoModeCompute,
-    cpu_limit: int,
-) -> dict[str, Any]:
-    """A tainted Auto Mode NodePool for one Spark role (``driver`` or ``executor``)."""
-    requirements: list[dict[str, Any]] = [
-        {"key": "karpenter.sh/capacity-type", "operator": "In", "values": list(capacity_types)},
-        {"key": "kubernetes.io/arch", "operator": "In", "values": list(compute.architectures)},
-        {
-            "key": "eks.amazonaws.com/instance-family",
-            "operator": "In",
-            "values": list(compute.instance_families),
-        },
-    ]
-    if compute.local_nvme:
-        requirements.append(
-            {"key": "eks.amazonaws.com/instance-local-nvme", "operator": "Gt", "values": ["0"]}
-        )
-    return {
-        "apiVersion": "karpenter.sh/v1",
-        "kind": "NodePool",
-        "metadata": {"name": name},
-        "spec": {
-            "template": {
-                "metadata": {"labels": {SPARK_ROLE_LABEL: spark_role}},
-                "spec": {
-                    "nodeClassRef": {
-                        "group": "eks.amazonaws.com",
-                        "kind": "NodeClass",
-                        "name": SPARK_NODE_CLASS,
-                    },
-                    "requirements": requirements,
-                    "taints": [
-                        {"key": SPARK_ROLE_LABEL, "value": spark_role, "effect": "NoSchedule"}
-                    ],
-                    "expireAfter": _MAX_NODE_LIFETIME,
-                },
-            },
-            "limits": {"cpu": str(cpu_limit)},
-            # Spark keeps shuffle data on executors: only empty nodes are removed, never busy ones.
-            "disruption": {
-                "consolidationPolicy": "WhenEmpty",
-                "consolidateAfter": compute.consolidate_after,
-            },
-        },
-    }
+    def register_virtual_cluster(self, namespace: str, owner: Construct) -> None: ...
 
 
 def as_icluster(cluster: eks.Cluster) -> eks.ICluster:
@@ -386,13 +160,22 @@ class EmrEksPlatform(Construct):
         removal_policy: cdk.RemovalPolicy | None = None,
     ) -> None:
         compute = compute if compute is not None else AutoModeCompute()
-        _validate(construct_id, kubernetes_version, compute, public_endpoint_cidrs)
+        _validate(
+            scope,
+            construct_id,
+            vpc=vpc,
+            kubernetes_version=kubernetes_version,
+            compute=compute,
+            public_endpoint_cidrs=public_endpoint_cidrs,
+        )
         super().__init__(scope, construct_id)
         removal = data_removal_policy(self, removal_policy)
 
         self.kubernetes_version = kubernetes_version
         self.compute = compute
+        self.vpc = vpc
         self._namespaces: dict[str, str] = {}
+        self._virtual_clusters: dict[str, str] = {}
         self.secrets_key: kms.IKey = secrets_key or _kms.new_key(
             self,
             "SecretsKey",
@@ -402,57 +185,183 @@ class EmrEksPlatform(Construct):
         self.data_key: kms.IKey = data_key or self._new_data_key(removal)
         self.job_bucket: s3.IBucket = job_bucket or self._new_job_bucket(removal)
         self.kubectl_layer = kubectl_layer or KubectlV33Layer(self, "KubectlLayer")
+        self.node_role: iam.IRole | None = (
+            self._auto_mode_node_role() if isinstance(compute, AutoModeCompute) else None
+        )
+        self.eks_cluster = self._new_cluster(
+            kubernetes_version, public_endpoint_cidrs, cluster_name
+        )
+        self._secure_cluster_children()
+        if admin_role is not None:
+            self.admin_access = eks.AccessEntry(
+                self,
+                "AdminAccess",
+                cluster=self.cluster,
+                principal=admin_role.role_arn,
+                access_policies=[
+                    eks.AccessPolicy.from_access_policy_name(
+                        "AmazonEKSClusterAdminPolicy",
+                        access_scope_type=eks.AccessScopeType.CLUSTER,
+                    )
+                ],
+            )
+        self.compute_manifest: eks.KubernetesManifest | None = None
+        self.node_group: eks.Nodegroup | None = None
+        if isinstance(compute, AutoModeCompute):
+            self.placement = auto_mode_placement()
+            self.compute_manifest = self._auto_mode_pools(compute)
+        else:
+            self.placement = node_group_placement(compute.capacity_type)
+            self.node_group = self._node_group(compute)
+
+    @staticmethod
+    def from_platform_attributes(
+        scope: Construct,
+        construct_id: str,
+        *,
+        cluster_name: str,
+        kubectl_provider_service_token: str,
+        open_id_connect_provider_arn: str,
+        placement: SparkPlacement,
+        kubectl_role: iam.IRole | None = None,
+        vpc: ec2.IVpc | None = None,
+        job_bucket: s3.IBucket | None = None,
+        data_key: kms.IKey | None = None,
+    ) -> IEmrEksPlatform:
+        """A platform built by another stack or app, for teams and capabilities to use.
+
+        Example::
+
+            platform = EmrEksPlatform.from_platform_attributes(self, "Platform",
+                cluster_name="emr-burst",
+                kubectl_provider_service_token=token,
+                open_id_connect_provider_arn=oidc_arn,
+                placement=auto_mode_placement())
+
+        :param cluster_name: the EKS cluster's name.
+        :param kubectl_provider_service_token: the service token of the cluster's kubectl
+            provider (``kubectl_provider_service_token`` of the original platform).
+        :param open_id_connect_provider_arn: the cluster's IAM OIDC provider (IRSA job roles).
+        :param placement: where Spark drivers and executors run (``auto_mode_placement()``,
+            ``node_group_placement("on-demand")`` or the original's ``placement``).
+        :param kubectl_role: the kubectl provider's role. Default: - none.
+        :param vpc: the cluster's VPC. Default: - unknown.
+        :param job_bucket: the teams' bucket. Default: - none; teams pass their own.
+        :param data_key: key of the teams' log groups. Default: - none; teams pass one.
+        """
+        return ImportedEmrEksPlatform(
+            scope,
+            construct_id,
+            cluster_name=cluster_name,
+            kubectl_provider_service_token=kubectl_provider_service_token,
+            open_id_connect_provider_arn=open_id_connect_provider_arn,
+            placement=placement,
+            kubectl_role=kubectl_role,
+            vpc=vpc,
+            job_bucket=job_bucket,
+            data_key=data_key,
+        )
+
+    @property
+    def cluster(self) -> eks.ICluster:
+        return as_icluster(self.eks_cluster)
+
+    @property
+    def open_id_connect_provider(self) -> iam.IOpenIdConnectProvider:
+        return self.eks_cluster.open_id_connect_provider
+
+    @property
+    def kubectl_provider_service_token(self) -> str:
+        """The kubectl provider's service token, for :meth:`from_platform_attributes` elsewhere."""
+        provider = self.eks_cluster.kubectl_provider
+        assert provider is not None
+        return provider.service_token
+
+    def namespace_problem(self, namespace: str) -> str | None:
+        """Why ``namespace`` cannot be created on this platform (another construct owns it)."""
+        return registry_problem(self._namespaces, namespace, "namespace")
+
+    def register_namespace(self, namespace: str, owner: Construct) -> None:
+        """Record that ``owner`` creates ``namespace`` (see :meth:`namespace_problem`)."""
+        register(self._namespaces, namespace, owner, "namespace")
+
+    def virtual_cluster_problem(self, namespace: str) -> str | None:
+        """Why a virtual cluster cannot go on ``namespace`` (EMR allows one per namespace)."""
+        return registry_problem(self._virtual_clusters, namespace, "virtual cluster")
+
+    def register_virtual_cluster(self, namespace: str, owner: Construct) -> None:
+        register(self._virtual_clusters, namespace, owner, "virtual cluster")
+
+    @property
+    def cluster_name(self) -> str:
+        return self.eks_cluster.cluster_name
+
+    @property
+    def ready(self) -> Sequence[IDependable]:
+        """What must exist before a virtual cluster: the cluster, its access entries, compute."""
+        parts: list[IDependable] = [self.eks_cluster]
+        if self.compute_manifest is not None:
+            parts.append(self.compute_manifest)
+        if self.node_group is not None:
+            parts.append(self.node_group)
+        return parts
+
+    def _auto_mode_node_role(self) -> iam.IRole:
+        """The EC2 role of Auto Mode nodes, with the two AWS-managed policies EKS documents."""
+        node_role = iam.Role(
+            self,
+            "NodeRole",
+            assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
+            description=f"EC2 instances of the EKS Auto Mode nodes of {self.node.path}",
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name("AmazonEKSWorkerNodeMinimalPolicy"),
+                iam.ManagedPolicy.from_aws_managed_policy_name(
+                    "AmazonEC2ContainerRegistryPullOnly"
+                ),
+            ],
+        )
+        node_role.assume_role_policy.add_statements(  # type: ignore[union-attr]
+            iam.PolicyStatement(
+                actions=["sts:TagSession"],
+                principals=[iam.ServicePrincipal("ec2.amazonaws.com")],
+            )
+        )
+        _nag.acknowledge(
+            node_role,
+            "EKS Auto Mode nodes need exactly the AWS-managed minimal worker-node and "
+            "ECR pull-only policies; AWS maintains them as the node agent's needs change.",
+            "AwsSolutions-IAM4",
+            applies_to=[
+                "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodeMinimalPolicy",
+                "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+            ],
+        )
+        return node_role
+
+    def _new_cluster(
+        self,
+        kubernetes_version: str,
+        public_endpoint_cidrs: Sequence[str],
+        cluster_name: str | None,
+    ) -> eks.Cluster:
         endpoint = (
             eks.EndpointAccess.PUBLIC_AND_PRIVATE.only_from(*list(public_endpoint_cidrs))
             if public_endpoint_cidrs
             else eks.EndpointAccess.PRIVATE
         )
         private_subnets = [ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)]
-        auto_mode = isinstance(compute, AutoModeCompute)
-        self.node_role: iam.IRole | None = None
-        compute_config = None
-        if auto_mode:
-            node_role = iam.Role(
-                self,
-                "NodeRole",
-                assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"),
-                description=f"EC2 instances of the EKS Auto Mode nodes of {self.node.path}",
-                managed_policies=[
-                    iam.ManagedPolicy.from_aws_managed_policy_name(
-                        "AmazonEKSWorkerNodeMinimalPolicy"
-                    ),
-                    iam.ManagedPolicy.from_aws_managed_policy_name(
-                        "AmazonEC2ContainerRegistryPullOnly"
-                    ),
-                ],
-            )
-            node_role.assume_role_policy.add_statements(  # type: ignore[union-attr]
-                iam.PolicyStatement(
-                    actions=["sts:TagSession"],
-                    principals=[iam.ServicePrincipal("ec2.amazonaws.com")],
-                )
-            )
-            _nag.acknowledge(
-                node_role,
-                "EKS Auto Mode nodes need exactly the AWS-managed minimal worker-node and "
-                "ECR pull-only policies; AWS maintains them as the node agent's needs change.",
-                "AwsSolutions-IAM4",
-                applies_to=[
-                    "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodeMinimalPolicy",
-                    "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
-                ],
-            )
-            self.node_role = node_role
-            compute_config = eks.ComputeConfig(
-                node_pools=["system", "general-purpose"], node_role=node_role
-            )
-
-        self.cluster = eks.Cluster(
+        auto_mode = self.node_role is not None
+        compute_config = (
+            eks.ComputeConfig(node_pools=["system", "general-purpose"], node_role=self.node_role)
+            if auto_mode
+            else None
+        )
+        return eks.Cluster(
             self,
             "Cluster",
             version=eks.KubernetesVersion.of(kubernetes_version),
             cluster_name=cluster_name,
-            vpc=vpc,
+            vpc=self.vpc,
             vpc_subnets=private_subnets,
             endpoint_access=endpoint,
             secrets_encryption_key=self.secrets_key,
@@ -465,124 +374,79 @@ class EmrEksPlatform(Construct):
             default_capacity=None if auto_mode else 0,
             compute=compute_config,
         )
-        self._secure_cluster_children()
 
-        if admin_role is not None:
-            self.admin_access = eks.AccessEntry(
-                self,
-                "AdminAccess",
-                cluster=as_icluster(self.cluster),
-                principal=admin_role.role_arn,
-                access_policies=[
-                    eks.AccessPolicy.from_access_policy_name(
-                        "AmazonEKSClusterAdminPolicy",
-                        access_scope_type=eks.AccessScopeType.CLUSTER,
-                    )
-                ],
-            )
-
-        self.compute_manifest: eks.KubernetesManifest | None = None
-        self.node_group: eks.Nodegroup | None = None
-        if isinstance(compute, AutoModeCompute):
-            assert self.node_role is not None
-            self.placement = auto_mode_placement()
-            self.compute_manifest = eks.KubernetesManifest(
-                self,
-                "SparkNodePools",
-                cluster=as_icluster(self.cluster),
-                manifest=[
-                    node_class_manifest(
-                        role_name=self.node_role.role_name,
-                        subnet_ids=vpc.select_subnets(
-                            subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS
-                        ).subnet_ids,
-                        security_group_ids=[self.cluster.cluster_security_group_id],
-                        ephemeral_storage_gib=compute.ephemeral_storage_gib,
-                    ),
-                    node_pool_manifest(
-                        name=DRIVER_NODE_POOL,
-                        spark_role="driver",
-                        capacity_types=compute.driver_capacity_types,
-                        compute=compute,
-                        cpu_limit=compute.driver_cpu_limit,
-                    ),
-                    node_pool_manifest(
-                        name=EXECUTOR_NODE_POOL,
-                        spark_role="executor",
-                        capacity_types=compute.executor_capacity_types,
-                        compute=compute,
-                        cpu_limit=compute.executor_cpu_limit,
-                    ),
-                ],
-            )
-        else:
-            self.placement = node_group_placement(compute.capacity_type)
-            self.node_group = eks.Nodegroup(
-                self,
-                "NodeGroup",
-                cluster=as_icluster(self.cluster),
-                instance_types=[ec2.InstanceType(t) for t in compute.instance_types],
-                min_size=compute.min_size,
-                desired_size=compute.desired_size,
-                max_size=compute.max_size,
-                capacity_type=(
-                    eks.CapacityType.SPOT
-                    if compute.capacity_type == "spot"
-                    else eks.CapacityType.ON_DEMAND
+    def _auto_mode_pools(self, compute: AutoModeCompute) -> eks.KubernetesManifest:
+        """The Spark NodeClass and the driver and executor NodePools."""
+        assert self.node_role is not None
+        return eks.KubernetesManifest(
+            self,
+            "SparkNodePools",
+            cluster=self.cluster,
+            manifest=[
+                node_class_manifest(
+                    role_name=self.node_role.role_name,
+                    subnet_ids=self.vpc.select_subnets(
+                        subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS
+                    ).subnet_ids,
+                    security_group_ids=[self.eks_cluster.cluster_security_group_id],
+                    ephemeral_storage_gib=compute.ephemeral_storage_gib,
                 ),
-                disk_size=compute.disk_size_gib,
-                ami_type=compute.ami_type,
-                subnets=private_subnets[0],
-            )
-            _nag.acknowledge(
-                self.node_group,
-                "Managed node group instances need the AWS-managed worker-node, VPC CNI and ECR "
-                "read-only policies that EKS documents for node IAM roles.",
-                "AwsSolutions-IAM4",
-                applies_to=[
-                    "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-                    "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy",
-                    "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
-                ],
-            )
-            # Auto Mode runs the Pod Identity agent itself; node groups need the add-on.
-            self.pod_identity_agent = eks.Addon(
-                self,
-                "PodIdentityAgent",
-                cluster=as_icluster(self.cluster),
-                addon_name="eks-pod-identity-agent",
-            )
-
-    def namespace_problem(self, namespace: str) -> str | None:
-        """Why a new virtual cluster cannot use ``namespace`` here (another one already does)."""
-        owner = self._namespaces.get(namespace)
-        if owner is None:
-            return None
-        return (
-            f"namespace {namespace!r} is already used by {owner} on this platform; two teams on "
-            "one namespace would share roles, quotas and job pods: give each team its own"
+                node_pool_manifest(
+                    name=DRIVER_NODE_POOL,
+                    spark_role="driver",
+                    capacity_types=compute.driver_capacity_types,
+                    compute=compute,
+                    cpu_limit=compute.driver_cpu_limit,
+                ),
+                node_pool_manifest(
+                    name=EXECUTOR_NODE_POOL,
+                    spark_role="executor",
+                    capacity_types=compute.executor_capacity_types,
+                    compute=compute,
+                    cpu_limit=compute.executor_cpu_limit,
+                ),
+            ],
         )
 
-    def register_namespace(self, namespace: str, owner: Construct) -> None:
-        """Record that ``owner`` runs EMR jobs in ``namespace`` (see :meth:`namespace_problem`)."""
-        problem = self.namespace_problem(namespace)
-        if problem:
-            raise ValueError(f"{owner.node.path}: {problem}")
-        self._namespaces[namespace] = owner.node.path
+    def _node_group(self, compute: NodeGroupCompute) -> eks.Nodegroup:
+        """The managed node group of fixed mode, and the Pod Identity agent it needs."""
+        node_group = eks.Nodegroup(
+            self,
+            "NodeGroup",
+            cluster=self.cluster,
+            instance_types=[ec2.InstanceType(t) for t in compute.instance_types],
+            min_size=compute.min_size,
+            desired_size=compute.desired_size,
+            max_size=compute.max_size,
+            capacity_type=(
+                eks.CapacityType.SPOT
+                if compute.capacity_type == "spot"
+                else eks.CapacityType.ON_DEMAND
+            ),
+            disk_size=compute.disk_size_gib,
+            ami_type=compute.ami_type,
+            subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+        )
+        _nag.acknowledge(
+            node_group,
+            "Managed node group instances need the AWS-managed worker-node, VPC CNI and ECR "
+            "read-only policies that EKS documents for node IAM roles.",
+            "AwsSolutions-IAM4",
+            applies_to=[
+                "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+                "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEKS_CNI_Policy",
+                "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+            ],
+        )
+        # Auto Mode runs the Pod Identity agent itself; node groups need the add-on.
+        self.pod_identity_agent = eks.Addon(
+            self,
+            "PodIdentityAgent",
+            cluster=self.cluster,
+            addon_name="eks-pod-identity-agent",
+        )
 
-    @property
-    def cluster_name(self) -> str:
-        return self.cluster.cluster_name
-
-    @property
-    def ready(self) -> Sequence[IDependable]:
-        """What must exist before a virtual cluster: the cluster, its access entries, compute."""
-        parts: list[IDependable] = [self.cluster]
-        if self.compute_manifest is not None:
-            parts.append(self.compute_manifest)
-        if self.node_group is not None:
-            parts.append(self.node_group)
-        return parts
+        return node_group
 
     def _new_data_key(self, removal: cdk.RemovalPolicy) -> kms.IKey:
         key = _kms.new_key(
@@ -607,7 +471,7 @@ class EmrEksPlatform(Construct):
 
     def _secure_cluster_children(self) -> None:
         """Encrypt the kubectl provider's logs; acknowledge what CDK's EKS children must keep."""
-        cluster_role = self.cluster.role
+        cluster_role = self.eks_cluster.role
         _nag.acknowledge(
             cluster_role,
             "The EKS cluster role needs the AWS-managed cluster, compute, block storage, load "
@@ -624,7 +488,7 @@ class EmrEksPlatform(Construct):
                 )
             ],
         )
-        provider = self.cluster.kubectl_provider
+        provider = self.eks_cluster.kubectl_provider
         if provider is None:
             return
         # The provider's Lambda log groups are CDK-managed; encrypt them with the data key
@@ -691,42 +555,49 @@ def _managed_policy_arns(provider: IConstruct) -> list[object]:
 
 
 def _validate(
+    scope: Construct,
     construct_id: str,
+    *,
+    vpc: ec2.IVpc,
     kubernetes_version: str,
     compute: AutoModeCompute | NodeGroupCompute,
     public_endpoint_cidrs: Sequence[str],
 ) -> None:
-    problems: list[str] = []
-    if kubernetes_version not in SUPPORTED_KUBERNETES_VERSIONS:
-        problems.append(
-            f"kubernetes_version {kubernetes_version!r} is not supported; use one of "
-            f"{', '.join(SUPPORTED_KUBERNETES_VERSIONS)} (within one minor of the pinned kubectl "
-            "1.33 layer)"
-        )
+    check = Checker(scope, construct_id, "EmrEksPlatform")
+    if check.rule("vpc", vpc, rules.interface("an ec2.IVpc such as network.vpc", "vpc_id")):
+        _check_private_subnets(check, vpc)
+    check.rule("kubernetes_version", kubernetes_version, rules.kubernetes_version)
     if isinstance(compute, (AutoModeCompute, NodeGroupCompute)):
-        problems += compute.problems()
+        compute.check(check)
     else:
-        problems.append(
-            f"compute {compute!r}: pass AutoModeCompute(...) (elastic) or NodeGroupCompute(...) "
-            "(fixed)"
+        check.add(
+            "compute",
+            compute,
+            "pass AutoModeCompute(...) (elastic) or NodeGroupCompute(...) (fixed)",
         )
-    for cidr in public_endpoint_cidrs:
-        if cdk.Token.is_unresolved(cidr):
-            continue
-        try:
-            network = ipaddress.IPv4Network(cidr, strict=True)
-        except ValueError as err:
-            problems.append(
-                f"public_endpoint_cidrs entry {cidr!r} is not an IPv4 CIDR ({err}); use e.g. "
-                "'203.0.113.0/24'"
-            )
-            continue
-        if network.prefixlen == 0:
-            problems.append(
-                f"public_endpoint_cidrs entry {cidr!r} opens the API endpoint to the internet; "
-                "list the networks that need it, or leave the list empty for a private endpoint"
-            )
-    if len(set(public_endpoint_cidrs)) != len(list(public_endpoint_cidrs)):
-        problems.append("public_endpoint_cidrs lists a CIDR twice; list each once")
-    if problems:
-        raise ValueError(f"EmrEksPlatform '{construct_id}': " + "; ".join(problems))
+    if check.rule(
+        "public_endpoint_cidrs", public_endpoint_cidrs, rules.string_list("203.0.113.0/24")
+    ):
+        check.each("public_endpoint_cidrs", public_endpoint_cidrs, rules.allow_list_cidr)
+        check.rule("public_endpoint_cidrs", list(public_endpoint_cidrs), rules.distinct)
+    check.raise_if_any()
+
+
+def _check_private_subnets(check: Checker, vpc: ec2.IVpc) -> None:
+    """The cluster and nodes go in private subnets with egress: an imported VPC must have them."""
+    try:
+        subnets = vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnets
+    except Exception as err:  # jsii raises a plain Error for a VPC without that subnet group
+        check.add(
+            "vpc",
+            vpc.node.path,
+            f"the VPC has no private subnets with egress ({err}); "
+            "use a VPC with PRIVATE_WITH_EGRESS subnets such as Network(...).vpc",
+        )
+        return
+    if len(subnets) < 2:
+        check.add(
+            "vpc",
+            vpc.node.path,
+            "EKS needs private subnets with egress in at least two availability zones",
+        )

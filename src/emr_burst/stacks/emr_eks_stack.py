@@ -9,10 +9,12 @@ from constructs import Construct
 
 from emr_burst.config import AppConfig
 from emr_burst.core.iam import ManagedPolicyRole
-from emr_burst.emr_eks.platform import AutoModeCompute, EmrEksPlatform, NodeGroupCompute
-from emr_burst.emr_eks.team import (
+from emr_burst.emr_eks import (
+    AutoModeCompute,
+    EmrEksPlatform,
     GlueAccess,
     NamespaceQuota,
+    NodeGroupCompute,
     SparkTeam,
 )
 from emr_burst.network.network import InterfaceEndpoint, Network
@@ -118,7 +120,7 @@ class EmrEksStack(BurstStack):
             self.teams[name] = team
             for label, value in (
                 ("VirtualClusterId", team.virtual_cluster.virtual_cluster_id),
-                ("JobTemplateId", team.job_template.attr_id),
+                ("JobTemplateId", team.job_template.job_template_id),
                 ("ExecutionRoleArn", team.execution_role.role_arn),
                 ("SubmitterRoleArn", submitter.role_arn),
             ):

@@ -12,12 +12,14 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
 
-from emr_burst.emr_eks.platform import (
+from emr_burst.emr_eks import (
     AutoModeCompute,
     EmrEksPlatform,
+    GlueAccess,
+    NamespaceQuota,
     NodeGroupCompute,
+    SparkTeam,
 )
-from emr_burst.emr_eks.team import GlueAccess, NamespaceQuota, SparkTeam
 from tests.harness.reference import new_app
 
 #: The public kubectl layer ARN form; importing by ARN keeps unit tests free of the layer asset.

@@ -10,12 +10,9 @@ import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk.assertions import Match, Template
 
-from emr_burst.emr_eks.platform import (
-    AutoModeCompute,
-    EmrEksPlatform,
-    NodeGroupCompute,
-    node_pool_manifest,
-)
+from emr_burst.core.errors import Checker, EmrBurstError
+from emr_burst.emr_eks.compute import AutoModeCompute, NodeGroupCompute, node_pool_manifest
+from emr_burst.emr_eks.platform import EmrEksPlatform
 from tests.harness.checks import manifest_errors, manifests_in
 from tests.unit.emr_eks.eks_app import AutoModeApp, layer, new_stack, vpc
 
@@ -233,36 +230,40 @@ def _platform(**props: Any) -> EmrEksPlatform:
 
 def test_fails_when_kubernetes_version_is_unsupported() -> None:
     with pytest.raises(
-        ValueError, match=r"kubernetes_version '1.27' is not supported; use one of 1.32, 1.33, 1.34"
+        EmrBurstError, match=r"kubernetes_version = '1.27': use one of 1.32, 1.33, 1.34"
     ):
         _platform(kubernetes_version="1.27")
 
 
 def test_fails_when_executor_capacity_is_empty() -> None:
-    with pytest.raises(ValueError, match="executor_capacity_types is empty"):
+    with pytest.raises(ValueError, match=r"executor_capacity_types = \(\): Spark needs capacity"):
         _platform(compute=AutoModeCompute(executor_capacity_types=()))
-    with pytest.raises(ValueError, match="max_size 0: executors need capacity"):
+    with pytest.raises(ValueError, match="max_size = 0: executors need capacity"):
         _platform(compute=NodeGroupCompute(min_size=0, desired_size=0, max_size=0))
 
 
 def test_fails_when_drivers_are_spot_but_guaranteed_drivers_are_asked() -> None:
-    with pytest.raises(ValueError, match="allows spot but guaranteed_drivers is True"):
+    with pytest.raises(ValueError, match="allows spot while guaranteed_drivers is True"):
         _platform(compute=AutoModeCompute(driver_capacity_types=("spot",)))
-    with pytest.raises(ValueError, match="capacity_type 'spot' with guaranteed_drivers=True"):
+    with pytest.raises(ValueError, match="capacity_type = 'spot': drivers in a spot-only group"):
         _platform(compute=NodeGroupCompute(capacity_type="spot"))
 
 
 def test_spot_drivers_are_allowed_when_guarantees_are_waived() -> None:
-    assert not AutoModeCompute(driver_capacity_types=("spot",), guaranteed_drivers=False).problems()
+    check = Checker(None, None, "", where="test")
+    AutoModeCompute(driver_capacity_types=("spot",), guaranteed_drivers=False).check(check)
+    assert check.ok
 
 
 def test_fails_when_the_public_endpoint_is_open_to_the_internet() -> None:
-    with pytest.raises(ValueError, match="opens the API endpoint to the internet"):
+    with pytest.raises(
+        ValueError, match=r"public_endpoint_cidrs\[0\] = '0.0.0.0/0': a public /0 opens"
+    ):
         _platform(public_endpoint_cidrs=["0.0.0.0/0"])
 
 
 def test_fails_with_every_problem_in_one_error() -> None:
-    with pytest.raises(ValueError, match="EmrEksPlatform 'Platform'") as err:
+    with pytest.raises(ValueError, match="EmrEksPlatform 'Bad/Platform'") as err:
         _platform(
             kubernetes_version="2.0",
             compute=AutoModeCompute(
@@ -273,21 +274,21 @@ def test_fails_with_every_problem_in_one_error() -> None:
             ),
             public_endpoint_cidrs=["not-a-cidr"],
         )
-    message = str(err.value)
-    assert message.startswith("EmrEksPlatform 'Platform': ")
-    for fragment in (
-        "kubernetes_version '2.0'",
-        "no Graviton family",
-        "no family in ['m7i'] has local NVMe",
-        "executor_capacity_types is empty",
-        "'not-a-cidr' is not an IPv4 CIDR",
-    ):
-        assert fragment in message
+    assert isinstance(err.value, EmrBurstError)
+    assert {p.prop for p in err.value.problems} == {
+        "kubernetes_version",
+        "compute.architectures",
+        "compute.local_nvme",
+        "compute.executor_capacity_types",
+        "public_endpoint_cidrs[0]",
+    }
+    assert all(line.startswith("EmrEksPlatform 'Bad/Platform': ") for line in err.value.lines())
+    assert "use an IPv4 network in CIDR form" in str(err.value)
 
 
 def test_validation_happens_before_any_child_is_created() -> None:
     stack = new_stack("Early")
-    with pytest.raises(ValueError, match=r"kubernetes_version '1\.0'"):
+    with pytest.raises(ValueError, match=r"kubernetes_version = '1\.0'"):
         EmrEksPlatform(
             stack,
             "Platform",

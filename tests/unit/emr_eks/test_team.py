@@ -11,21 +11,12 @@ import pytest
 from aws_cdk import Aws
 from aws_cdk.assertions import Match
 
-from emr_burst.emr_eks.platform import (
-    EmrEksPlatform,
-    auto_mode_placement,
-    node_group_placement,
-)
-from emr_burst.emr_eks.team import (
-    ContainerLimits,
-    DynamicAllocation,
-    EmrVirtualCluster,
-    NamespaceQuota,
-    SparkTeam,
-    driver_pod_template,
-    executor_pod_template,
-    namespace_manifest,
-)
+from emr_burst.emr_eks.compute import auto_mode_placement, node_group_placement
+from emr_burst.emr_eks.namespace import ContainerLimits, NamespaceQuota, namespace_manifest
+from emr_burst.emr_eks.platform import EmrEksPlatform
+from emr_burst.emr_eks.pod_template import driver_pod_template, executor_pod_template
+from emr_burst.emr_eks.team import DynamicAllocation, SparkTeam
+from emr_burst.emr_eks.virtual_cluster import EmrVirtualCluster
 from tests.harness.checks import manifests_in
 from tests.unit.emr_eks.eks_app import (
     ANALYTICS_ROLE,
@@ -231,8 +222,9 @@ def test_job_role_reaches_only_its_own_prefixes(auto_app: AutoModeApp) -> None:
         }
     }
     # The pod templates: exactly two objects of the CDK assets bucket, not the whole bucket.
-    assert len(resources["ReadPodTemplates"]) == 2
-    assert all(r.endswith(".yaml") for r in resources["ReadPodTemplates"])
+    reads = resources["ReadPodTemplatesJobTemplate"]
+    assert len(reads) == 2
+    assert all(r.endswith(".yaml") for r in reads)
 
 
 def test_grants_by_other_constructs_land_in_the_managed_policy(auto_app: AutoModeApp) -> None:
@@ -303,9 +295,8 @@ def test_grant_start_job_run_is_scoped_to_the_vc_and_the_teams_role(auto_app: Au
 
 
 def _job_template(app: AutoModeApp, team: SparkTeam) -> dict[str, Any]:
-    data: dict[str, Any] = app.json["Resources"][app.stack.get_logical_id(team.job_template)][
-        "Properties"
-    ]
+    logical_id = app.stack.get_logical_id(team.job_template.resource)
+    data: dict[str, Any] = app.json["Resources"][logical_id]["Properties"]
     return data
 
 
@@ -352,7 +343,7 @@ def test_add_spark_conf_reaches_the_template_and_refuses_silent_overrides(
         "ConfigurationOverrides"
     ]["ApplicationConfiguration"][0]["Properties"]
     assert props["spark.kubernetes.driver.annotation.yunikorn.apache.org/queue"] == "root.analytics"
-    with pytest.raises(ValueError, match="already 'true'; pass overwrite=True"):
+    with pytest.raises(ValueError, match="already set it to 'true'; pass overwrite=True"):
         auto_app.analytics.add_spark_conf({"spark.dynamicAllocation.enabled": "false"})
 
 
@@ -373,7 +364,8 @@ def test_pod_templates_place_drivers_on_demand_and_executors_on_spot() -> None:
 
 def test_fails_when_two_teams_use_one_namespace(auto_app: AutoModeApp) -> None:
     with pytest.raises(
-        ValueError, match="namespace 'analytics' is already used by Auto/Analytics/VirtualCluster"
+        ValueError,
+        match="already has the virtual cluster of Auto/Analytics/VirtualCluster",
     ):
         SparkTeam(
             auto_app.stack,
@@ -382,7 +374,7 @@ def test_fails_when_two_teams_use_one_namespace(auto_app: AutoModeApp) -> None:
             namespace="analytics",
             role_name="other",
         )
-    with pytest.raises(ValueError, match="already used"):
+    with pytest.raises(ValueError, match="already"):
         EmrVirtualCluster(
             auto_app.stack, "AgainVc", platform=auto_app.platform, namespace="marketing"
         )
@@ -391,23 +383,23 @@ def test_fails_when_two_teams_use_one_namespace(auto_app: AutoModeApp) -> None:
 @pytest.mark.parametrize(
     ("props", "fragment"),
     [
-        ({"namespace": "default"}, "reserved for Kubernetes"),
-        ({"namespace": "kube-system"}, "reserved for Kubernetes"),
-        ({"namespace": "Team_A"}, "not a DNS-1123 label"),
-        ({"role_name": "r" * 65}, "65 characters; IAM allows at most 64"),
-        ({"role_name": "bad name"}, "role name 'bad name' is invalid"),
-        ({"release_label": "emr-6.15.0-latest"}, "pin an EMR 7.x release"),
+        ({"namespace": "default"}, "namespace = 'default': 'default' and 'kube-*' belong"),
+        ({"namespace": "kube-system"}, "belong to Kubernetes itself"),
+        ({"namespace": "Team_A"}, "namespace = 'Team_A': use at most 63 lowercase"),
+        ({"role_name": "r" * 65}, "IAM allows at most 64 characters, this has 65"),
+        ({"role_name": "bad name"}, "role_name = 'bad name': use letters, digits"),
+        ({"release_label": "emr-6.15.0-latest"}, "pin an EMR on EKS 7.x release label"),
         (
             {"identity": "pod-identity", "release_label": "emr-7.2.0-latest"},
             "needs emr-7.3.0 or later",
         ),
         (
             {"dynamic_allocation": DynamicAllocation(min_executors=10, max_executors=2)},
-            "need 0 <= min <= initial <= max",
+            "need min_executors <= initial_executors <= max_executors",
         ),
-        ({"argument_parameters": ("EntryPoint",)}, "may not reuse the name 'EntryPoint'"),
+        ({"argument_parameters": ("EntryPoint",)}, "the entry point has that name already"),
         ({"quota": NamespaceQuota(limits_cpu="10")}, "set limits=ContainerLimits(default_cpu=...)"),
-        ({"quota": NamespaceQuota(requests_cpu="ten")}, "not a Kubernetes quantity"),
+        ({"quota": NamespaceQuota(requests_cpu="ten")}, "use a Kubernetes quantity"),
     ],
 )
 def test_fails_when_team_input_is_bad(
@@ -422,7 +414,7 @@ def test_fails_when_team_input_is_bad(
 def test_fails_when_the_role_name_is_a_token() -> None:
     stack = new_stack("TokenRole")
     platform = EmrEksPlatform(stack, "Platform", vpc=vpc(stack), kubectl_layer=layer(stack))
-    with pytest.raises(ValueError, match=r"role name .* is a CDK token"):
+    with pytest.raises(ValueError, match=r"role_name = .*: this role name is a CDK token"):
         SparkTeam(
             stack, "Team2", platform=platform, namespace="team2", role_name=f"{Aws.REGION}-job"
         )
