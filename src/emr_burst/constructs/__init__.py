@@ -1,6 +1,12 @@
-"""The stable import surface: every public construct of every capability package."""
+"""The stable import surface: every public construct of every capability package.
 
-from emr_burst.core import BurstStack, ManagedPolicyRole
+Generated from the packages' ``__all__``; ``tests/unit/test_public_api.py`` keeps it complete.
+"""
+
+from emr_burst.core import (
+    BurstStack,
+    ManagedPolicyRole,
+)
 from emr_burst.emr_ec2 import (
     AlluxioOptions,
     BootstrapAction,
@@ -24,16 +30,32 @@ from emr_burst.emr_ec2 import (
 )
 from emr_burst.emr_eks import (
     AutoModeCompute,
+    Classification,
     ContainerLimits,
+    Contribution,
     DynamicAllocation,
     EmrEksPlatform,
     EmrVirtualCluster,
     GlueAccess,
+    Identity,
+    IEmrEksPlatform,
+    IEmrVirtualCluster,
+    IJobTarget,
+    ISparkTeam,
+    ITeamExtension,
+    JobDriver,
     JobExecutionRole,
+    JobTemplate,
+    KubernetesNamespace,
     NamespaceQuota,
     NodeGroupCompute,
+    PodChange,
+    PodRole,
+    PodTemplate,
     SparkPlacement,
     SparkTeam,
+    auto_mode_placement,
+    node_group_placement,
 )
 from emr_burst.hybrid import (
     BurstPort,
@@ -42,7 +64,10 @@ from emr_burst.hybrid import (
     HybridPeeringAccepter,
     PeerSide,
 )
-from emr_burst.network import InterfaceEndpoint, Network
+from emr_burst.network import (
+    InterfaceEndpoint,
+    Network,
+)
 
 __all__ = [
     "AlluxioOptions",
@@ -51,7 +76,9 @@ __all__ = [
     "BurstPort",
     "BurstStack",
     "CapacityMode",
+    "Classification",
     "ContainerLimits",
+    "Contribution",
     "DynamicAllocation",
     "EmrCluster",
     "EmrEksPlatform",
@@ -65,9 +92,18 @@ __all__ = [
     "HybridPeerAccess",
     "HybridPeering",
     "HybridPeeringAccepter",
+    "IEmrEksPlatform",
+    "IEmrVirtualCluster",
+    "IJobTarget",
+    "ISparkTeam",
+    "ITeamExtension",
+    "Identity",
     "InterfaceEndpoint",
+    "JobDriver",
     "JobExecutionRole",
+    "JobTemplate",
     "KerberosOptions",
+    "KubernetesNamespace",
     "LakeFormationAuthorization",
     "ManagedPolicyRole",
     "Market",
@@ -76,6 +112,9 @@ __all__ = [
     "NodeGroup",
     "NodeGroupCompute",
     "PeerSide",
+    "PodChange",
+    "PodRole",
+    "PodTemplate",
     "QueryEngine",
     "RangerAuthorization",
     "ScalingLimits",
@@ -84,4 +123,6 @@ __all__ = [
     "SpotAllocationStrategy",
     "TlsCertificates",
     "WorkloadType",
+    "auto_mode_placement",
+    "node_group_placement",
 ]

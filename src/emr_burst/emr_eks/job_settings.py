@@ -34,8 +34,8 @@ class JobSettings:
         self._on_change = on_change
         self.spark_conf: dict[str, tuple[str, str]] = {}
         self.classifications: list[tuple[Classification, str]] = []
-        self.driver = PodTemplate(PodRole.DRIVER, owner=owner)
-        self.executor = PodTemplate(PodRole.EXECUTOR, owner=owner)
+        self.driver = PodTemplate(PodRole.DRIVER, owner=owner, on_change=on_change)
+        self.executor = PodTemplate(PodRole.EXECUTOR, owner=owner, on_change=on_change)
 
     def pod_template(self, role: PodRole) -> PodTemplate:
         return self.driver if role is PodRole.DRIVER else self.executor
@@ -94,7 +94,6 @@ class JobSettings:
             self.driver.add(contribution.driver, source=source)
         if contribution.executor is not None:
             self.executor.add(contribution.executor, source=source)
-        self._on_change()
 
     def _changed(self, undo: Callable[[], Any]) -> None:
         """Tell the owner; when the combined settings are now invalid, undo and raise."""

@@ -190,6 +190,8 @@ class ISparkTeam(Protocol):
 
     def register_job_template(self, template: JobTemplate) -> None: ...
 
+    def add_manifest(self, *objects: Mapping[str, Any]) -> Any: ...
+
 
 class JobTemplate(Construct):
     """An EMR on EKS job template of a team: release, role, driver, configuration, pod templates.
@@ -319,7 +321,7 @@ class JobTemplate(Construct):
         self.settings.apply(contribution, source=source)
         apply_to_role(self.role, contribution)
         if contribution.manifests:
-            self.team.add_manifest(f"Extension{len(self.node.children)}", *contribution.manifests)  # type: ignore[attr-defined]
+            self.team.add_manifest(*contribution.manifests)
         return contribution
 
     # --- attributes and grants ---------------------------------------------------------------

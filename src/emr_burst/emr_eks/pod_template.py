@@ -8,7 +8,7 @@ error naming both sources, so two capabilities can never silently overwrite each
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,9 +100,12 @@ class PodTemplate:
                                      source="YuniKorn queue root.a")
     """
 
-    def __init__(self, role: PodRole, *, owner: str) -> None:
+    def __init__(
+        self, role: PodRole, *, owner: str, on_change: Callable[[], None] | None = None
+    ) -> None:
         self.role = role
         self.owner = owner
+        self._on_change = on_change
         self._changes: list[_Applied] = []
 
     @property
@@ -118,7 +121,14 @@ class PodTemplate:
             change.check(check, "change")
         check.raise_if_any()
         self._changes.append(_Applied(change, source or "user"))
-        self.render()  # conflicts surface where the conflicting change is added
+        try:
+            # Conflicts surface at the call that adds the conflicting change, which is undone.
+            self.render()
+            if self._on_change is not None:
+                self._on_change()
+        except EmrBurstError:
+            self._changes.pop()
+            raise
 
     def extend(self, other: PodTemplate) -> None:
         """Take every change of ``other`` (a team's template under a job template's own)."""

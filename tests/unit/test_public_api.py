@@ -1,0 +1,77 @@
+"""The stable import surface: every name users imported before the redesign still imports, and
+``emr_burst.constructs`` re-exports every public name of every capability package."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from emr_burst import constructs
+
+#: ``emr_burst.constructs.__all__`` of release 0.1.0, before the package-per-capability layout.
+FIRST_RELEASE = [
+    "AlluxioOptions",
+    "AutoModeCompute",
+    "BootstrapAction",
+    "BurstPort",
+    "CapacityMode",
+    "ContainerLimits",
+    "DynamicAllocation",
+    "EmrCluster",
+    "EmrEksPlatform",
+    "EmrEvent",
+    "EmrOperations",
+    "EmrSecurityConfiguration",
+    "EmrStep",
+    "EmrVirtualCluster",
+    "EngineCatalog",
+    "GlueAccess",
+    "HybridPeerAccess",
+    "HybridPeering",
+    "HybridPeeringAccepter",
+    "InterfaceEndpoint",
+    "JobExecutionRole",
+    "KerberosOptions",
+    "LakeFormationAuthorization",
+    "Market",
+    "NamespaceQuota",
+    "Network",
+    "NodeGroup",
+    "NodeGroupCompute",
+    "PeerSide",
+    "QueryEngine",
+    "RangerAuthorization",
+    "ScalingLimits",
+    "SparkPlacement",
+    "SparkTeam",
+    "SpotAllocationStrategy",
+    "TlsCertificates",
+    "WorkloadType",
+]
+
+PACKAGES = (
+    "core",
+    "network",
+    "emr_ec2",
+    "hybrid",
+    "emr_eks",
+    "scheduling",
+    "governance",
+    "metastore",
+    "observability",
+)
+
+
+@pytest.mark.parametrize("name", FIRST_RELEASE)
+def test_every_first_release_name_still_imports(name: str) -> None:
+    assert getattr(constructs, name) is not None
+    assert name in constructs.__all__
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_constructs_reexports_every_public_name_of_each_package(package: str) -> None:
+    module = importlib.import_module(f"emr_burst.{package}")
+    for name in getattr(module, "__all__", ()):
+        assert getattr(constructs, name) is getattr(module, name), name
+        assert name in constructs.__all__, name
