@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable
 
 import aws_cdk as cdk
-from constructs import IConstruct
+import jsii
+from constructs import IConstruct, IValidation
 
 #: Rule-id prefixes of the three packs the project runs.
 PACK_PREFIXES = ("AwsSolutions-", "HIPAA.Security-", "NIST.800.53.R5-")
@@ -127,3 +128,40 @@ def _render(value: object) -> str:
             separator, parts = arg
             return str(separator).join(_render(part) for part in parts)
     return json.dumps(value, separators=(",", ":"))
+
+
+def acknowledge_resources(
+    scope: IConstruct, reason: str, rule_id: str, resources: Iterable[object]
+) -> None:
+    """Acknowledge ``rule_id`` on granular ``Resource::`` targets built from ``resources`` (ARNs).
+
+    A resource of another stack appears in the synthesized template, and so in cdk-nag's finding
+    id, as an ``Fn::GetStackOutput`` that CDK creates only while it synthesizes. The targets are
+    therefore acknowledged twice: now, as the construct tree renders them, and again when the tree
+    is validated, after CDK has resolved cross-stack references.
+    """
+    values = list(resources)
+    acknowledge(
+        scope, reason, rule_id, applies_to=[resource_target(scope, value) for value in values]
+    )
+    scope.node.add_validation(_LateAcknowledgment(scope, reason, rule_id, values))
+
+
+@jsii.implements(IValidation)
+class _LateAcknowledgment:
+    def __init__(
+        self, scope: IConstruct, reason: str, rule_id: str, resources: list[object]
+    ) -> None:
+        self._scope = scope
+        self._reason = reason
+        self._rule_id = rule_id
+        self._resources = resources
+
+    def validate(self) -> list[str]:
+        acknowledge(
+            self._scope,
+            self._reason,
+            self._rule_id,
+            applies_to=[resource_target(self._scope, value) for value in self._resources],
+        )
+        return []

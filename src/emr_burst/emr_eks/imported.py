@@ -56,6 +56,7 @@ class ImportedEmrEksPlatform(Construct):
         vpc: ec2.IVpc | None = None,
         job_bucket: s3.IBucket | None = None,
         data_key: kms.IKey | None = None,
+        open_id_connect_issuer: str | None = None,
     ) -> None:
         check = Checker(scope, construct_id, "EmrEksPlatform.from_platform_attributes")
         check.rule("cluster_name", cluster_name, rules.eks_cluster_name)
@@ -86,6 +87,7 @@ class ImportedEmrEksPlatform(Construct):
         self.data_key = data_key
         self._namespaces: dict[str, str] = {}
         self._virtual_clusters: dict[str, str] = {}
+        self._issuer = open_id_connect_issuer
         self._oidc = iam.OpenIdConnectProvider.from_open_id_connect_provider_arn(
             self, "OidcProvider", open_id_connect_provider_arn
         )
@@ -112,6 +114,10 @@ class ImportedEmrEksPlatform(Construct):
     @property
     def open_id_connect_provider(self) -> iam.IOpenIdConnectProvider:
         return self._oidc
+
+    def open_id_connect_issuer_for(self, scope: Construct) -> str:
+        """The issuer given, or the one derived from the provider's ARN."""
+        return self._issuer or self._oidc.open_id_connect_provider_issuer
 
     @property
     def ready(self) -> Sequence[IDependable]:

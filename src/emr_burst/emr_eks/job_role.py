@@ -139,7 +139,7 @@ class JobExecutionRole(Construct):
         if parsed is Identity.IRSA:
             base = irsa_trust_document(
                 provider_arn=provider.open_id_connect_provider_arn,
-                issuer=provider.open_id_connect_provider_issuer,
+                issuer=platform.open_id_connect_issuer_for(self),
                 namespace=namespace,
                 account=stack.account,
                 role_name=role_name,

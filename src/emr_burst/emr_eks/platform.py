@@ -68,6 +68,10 @@ class IEmrEksPlatform(Protocol):
     @property
     def placement(self) -> SparkPlacement: ...
 
+    def open_id_connect_issuer_for(self, scope: Construct) -> str:
+        """The OIDC issuer (``oidc.eks.<region>.amazonaws.com/id/<id>``) as ``scope`` sees it."""
+        ...
+
     @property
     def job_bucket(self) -> s3.IBucket | None: ...
 
@@ -176,6 +180,7 @@ class EmrEksPlatform(Construct):
         self.vpc = vpc
         self._namespaces: dict[str, str] = {}
         self._virtual_clusters: dict[str, str] = {}
+        self._issuer_output: cdk.CfnOutput | None = None
         self.secrets_key: kms.IKey = secrets_key or _kms.new_key(
             self,
             "SecretsKey",
@@ -227,6 +232,7 @@ class EmrEksPlatform(Construct):
         vpc: ec2.IVpc | None = None,
         job_bucket: s3.IBucket | None = None,
         data_key: kms.IKey | None = None,
+        open_id_connect_issuer: str | None = None,
     ) -> IEmrEksPlatform:
         """A platform built by another stack or app, for teams and capabilities to use.
 
@@ -248,6 +254,8 @@ class EmrEksPlatform(Construct):
         :param vpc: the cluster's VPC. Default: - unknown.
         :param job_bucket: the teams' bucket. Default: - none; teams pass their own.
         :param data_key: key of the teams' log groups. Default: - none; teams pass one.
+        :param open_id_connect_issuer: the provider's issuer (``oidc.eks.<region>.amazonaws.com/
+            id/<id>``) when the ARN is a cross-stack value. Default: - derived from the ARN.
         """
         return ImportedEmrEksPlatform(
             scope,
@@ -260,6 +268,7 @@ class EmrEksPlatform(Construct):
             vpc=vpc,
             job_bucket=job_bucket,
             data_key=data_key,
+            open_id_connect_issuer=open_id_connect_issuer,
         )
 
     @property
@@ -269,6 +278,34 @@ class EmrEksPlatform(Construct):
     @property
     def open_id_connect_provider(self) -> iam.IOpenIdConnectProvider:
         return self.eks_cluster.open_id_connect_provider
+
+    def open_id_connect_issuer_for(self, scope: Construct) -> str:
+        """The OIDC issuer as a value ``scope``'s stack can use in an IRSA trust condition key.
+
+        In the platform's own stack it is derived from the provider's ARN. Another stack gets one
+        stack output holding the derived string, read with ``Fn::GetStackOutput``: deriving it
+        there would put a stack output inside ``Fn::Split``, which CloudFormation does not list
+        among the functions ``Fn::Split`` accepts (and cfn-lint rejects).
+        """
+        issuer = self.eks_cluster.open_id_connect_provider.open_id_connect_provider_issuer
+        own = cdk.Stack.of(self)
+        consumer = cdk.Stack.of(scope)
+        if consumer.node.path == own.node.path:
+            return issuer
+        if self._issuer_output is None:
+            self._issuer_output = cdk.CfnOutput(
+                self, "OidcIssuer", value=issuer, description="OIDC issuer of the EKS cluster"
+            )
+        consumer.add_stack_dependency(own)
+        return cdk.Token.as_string(
+            {
+                "Fn::GetStackOutput": {
+                    "StackName": own.stack_name,
+                    "Region": own.region,
+                    "OutputName": own.get_logical_id(self._issuer_output),
+                }
+            }
+        )
 
     @property
     def kubectl_provider_service_token(self) -> str:

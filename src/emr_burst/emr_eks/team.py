@@ -390,14 +390,12 @@ class SparkTeam(Construct):
                 resources=[self._log_group.log_group_arn],
             )
         )
-        _nag.acknowledge(
+        _nag.acknowledge_resources(
             role.role,
             f"Job logs land under the team's own {ns}/logs/ prefix with names EMR picks at run "
             "time.",
             "AwsSolutions-IAM5",
-            applies_to=[
-                f"Resource::{_nag.target(role.role, self._bucket.arn_for_objects(f'{ns}/logs/*'))}"
-            ],
+            [self._bucket.arn_for_objects(f"{ns}/logs/*")],
         )
 
     def _roles(self) -> list[JobExecutionRole]:
@@ -526,16 +524,13 @@ class SparkTeam(Construct):
             )
         for statement in statements:
             role.add_to_principal_policy(statement)
-        _nag.acknowledge(
+        _nag.acknowledge_resources(
             role,
             f"The job role reaches only objects under its team's own prefixes ({ns}/scripts, "
             f"{ns}/data, {ns}/logs) of the job bucket; Spark reads and writes object names it "
             "only learns at run time.",
             "AwsSolutions-IAM5",
-            applies_to=[
-                f"Resource::{_nag.target(role, bucket.arn_for_objects(f'{ns}/{part}/*'))}"
-                for part in ("scripts", "data", "logs")
-            ],
+            [bucket.arn_for_objects(f"{ns}/{part}/*") for part in ("scripts", "data", "logs")],
         )
         _nag.acknowledge(
             role,

@@ -24,6 +24,13 @@ from emr_burst.stacks.network_stack import NetworkStack
 #: Each team's namespace may request what the YuniKorn post lets a queue burst to (24 vCPU, 96 GiB).
 TEAM_QUOTA = NamespaceQuota(requests_cpu="24", requests_memory="96Gi")
 
+#: Teams the platform's own stack holds; further teams go into team stacks of
+#: ``TEAMS_PER_STACK`` each. A reference team costs 8 resources and 4 outputs, so both numbers
+#: keep every stack under half of CloudFormation's limits (250 resources, 100 outputs, 500 KB);
+#: ``make bench BENCH_ARGS="--teams 100"`` measures it.
+PLATFORM_STACK_TEAMS = 16
+TEAMS_PER_STACK = 24
+
 
 class EmrEksStack(BurstStack):
     """One EMR on EKS platform and a Spark team (virtual cluster, role, job template) per team.
@@ -95,36 +102,12 @@ class EmrEksStack(BurstStack):
                 )
             )
 
-        self.teams: dict[str, SparkTeam] = {}
-        team_scope = Construct(self, "Teams")
-        for name in teams if teams is not None else eks_config.teams:
-            construct_name = "".join(part.capitalize() for part in name.split("-"))
-            team = SparkTeam(
-                team_scope,
-                construct_name,
-                platform=self.platform,
-                namespace=name,
-                release_label=eks_config.release_label,
-                glue=GlueAccess(databases=(name.replace("-", "_"),)),
-                quota=TEAM_QUOTA,
-                argument_parameters=("Arguments",),
-                removal_policy=removal,
-            )
-            submitter = ManagedPolicyRole(
-                team,
-                "SubmitterRole",
-                assumed_by=iam.AccountRootPrincipal(),
-                description=f"Submits Spark jobs to the {name} virtual cluster",
-            )
-            team.grant_start_job_run(submitter)
-            self.teams[name] = team
-            for label, value in (
-                ("VirtualClusterId", team.virtual_cluster.virtual_cluster_id),
-                ("JobTemplateId", team.job_template.job_template_id),
-                ("ExecutionRoleArn", team.execution_role.role_arn),
-                ("SubmitterRoleArn", submitter.role_arn),
-            ):
-                cdk.CfnOutput(team, label, value=value, description=f"{name}: {label}")
+        self.teams = add_reference_teams(
+            self,
+            self.platform,
+            teams if teams is not None else eks_config.teams[:PLATFORM_STACK_TEAMS],
+            config,
+        )
         cdk.CfnOutput(self, "ClusterName", value=self.platform.cluster.cluster_name)
         cdk.CfnOutput(self, "JobBucketName", value=self.platform.job_bucket.bucket_name)
 
@@ -135,3 +118,82 @@ class EmrEksStack(BurstStack):
             assumed_by=iam.AccountRootPrincipal(),
             description="Administers the EMR on EKS platform's cluster (kubectl via access entry)",
         )
+
+
+class EmrEksTeamsStack(BurstStack):
+    """More Spark teams on the platform of an :class:`EmrEksStack`, in a stack of their own.
+
+    The teams use the platform object itself, so CDK passes its cluster, kubectl provider, OIDC
+    provider, bucket and key as cross-stack references, and the platform still refuses a
+    namespace that another stack's team already uses.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: AppConfig,
+        platform_stack: EmrEksStack,
+        teams: tuple[str, ...],
+    ) -> None:
+        side = config.compute
+        super().__init__(
+            scope,
+            construct_id,
+            **placement(config, account=side.account, region=side.region),
+            description="emr-burst EMR on EKS Spark teams on the platform of "
+            f"{platform_stack.stack_name}",
+        )
+        self.add_stack_dependency(platform_stack)
+        self.platform = platform_stack.platform
+        self.teams = add_reference_teams(self, self.platform, teams, config)
+
+
+def team_stack_chunks(teams: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The teams of each team stack, in order, after the platform stack's own.
+
+    Teams are placed by position: add new teams at the end of ``eksTeams``; removing one from the
+    middle moves the teams after it into other stacks (CloudFormation replaces them there).
+    """
+    rest = teams[PLATFORM_STACK_TEAMS:]
+    return [rest[i : i + TEAMS_PER_STACK] for i in range(0, len(rest), TEAMS_PER_STACK)]
+
+
+def add_reference_teams(
+    stack: cdk.Stack, platform: EmrEksPlatform, names: tuple[str, ...], config: AppConfig
+) -> dict[str, SparkTeam]:
+    """The reference app's teams: quota, Glue database, a submitter role and four outputs each."""
+    eks_config = config.eks
+    removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+    teams: dict[str, SparkTeam] = {}
+    team_scope = Construct(stack, "Teams")
+    for name in names:
+        construct_name = "".join(part.capitalize() for part in name.split("-"))
+        team = SparkTeam(
+            team_scope,
+            construct_name,
+            platform=platform,
+            namespace=name,
+            release_label=eks_config.release_label,
+            glue=GlueAccess(databases=(name.replace("-", "_"),)),
+            quota=TEAM_QUOTA,
+            argument_parameters=("Arguments",),
+            removal_policy=removal,
+        )
+        submitter = ManagedPolicyRole(
+            team,
+            "SubmitterRole",
+            assumed_by=iam.AccountRootPrincipal(),
+            description=f"Submits Spark jobs to the {name} virtual cluster",
+        )
+        team.grant_start_job_run(submitter)
+        teams[name] = team
+        for label, value in (
+            ("VirtualClusterId", team.virtual_cluster.virtual_cluster_id),
+            ("JobTemplateId", team.job_template.job_template_id),
+            ("ExecutionRoleArn", team.execution_role.role_arn),
+            ("SubmitterRoleArn", submitter.role_arn),
+        ):
+            cdk.CfnOutput(team, label, value=value, description=f"{name}: {label}")
+    return teams

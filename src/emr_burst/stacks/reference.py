@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import aws_cdk as cdk
 
 from emr_burst.config import AppConfig
-from emr_burst.stacks.emr_eks_stack import EmrEksStack
+from emr_burst.stacks.emr_eks_stack import EmrEksStack, EmrEksTeamsStack, team_stack_chunks
 from emr_burst.stacks.hybrid_stacks import (
     HybridComputeNetworkStack,
     HybridComputeStack,
@@ -49,7 +49,15 @@ def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> Refere
     config = config or AppConfig.from_context(app.node.try_get_context)
     stacks = ReferenceStacks(app, config)
     network = stacks.add(NetworkStack, "Network", config=config)
-    stacks.add(EmrEksStack, "EmrEks", config=config, network=network)
+    platform = stacks.add(EmrEksStack, "EmrEks", config=config, network=network)
+    for number, teams in enumerate(team_stack_chunks(config.eks.teams), start=2):
+        stacks.add(
+            EmrEksTeamsStack,
+            f"EmrEksTeams{number}",
+            config=config,
+            platform_stack=platform,
+            teams=teams,
+        )
     compute_network = stacks.add(HybridComputeNetworkStack, "HybridComputeNetwork", config=config)
     onprem = stacks.add(
         HybridOnPremStack, "HybridOnPrem", config=config, compute_network=compute_network
