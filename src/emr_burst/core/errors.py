@@ -40,6 +40,8 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
+        if not self.prop:  # a problem of no single prop (e.g. a malformed acknowledgment)
+            return f"{self.where}: {self.fix}"
         return f"{self.where}: {self.prop} = {show(self.value)}: {self.fix}"
 
 

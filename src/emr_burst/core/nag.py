@@ -17,6 +17,8 @@ import aws_cdk as cdk
 import jsii
 from constructs import IConstruct, IValidation
 
+from emr_burst.core.errors import EmrBurstError, Problem
+
 #: Rule-id prefixes of the three packs the project runs.
 PACK_PREFIXES = ("AwsSolutions-", "HIPAA.Security-", "NIST.800.53.R5-")
 
@@ -31,8 +33,11 @@ _PLACEHOLDER = re.compile(r"\b(todo|tbd|fixme|xxx|lorem ipsum)\b", re.IGNORECASE
 _RULE_ID = re.compile(r"^(AwsSolutions|HIPAA\.Security|NIST\.800\.53\.R5)-[A-Za-z0-9]+$")
 
 
-class NagReasonError(ValueError):
+class NagReasonError(EmrBurstError):
     """A finding was acknowledged with a malformed id or a reason that explains nothing."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Problem("cdk-nag acknowledgment", "", None, message)])
 
 
 def check_reason(reason: str) -> None:

@@ -9,28 +9,22 @@ big-endian base-256 number, written in base 36 with the digits ``0-9a-z``.
 
 from __future__ import annotations
 
-import re
-
 import aws_cdk as cdk
+
+from emr_burst.core.errors import EmrBurstError, Problem
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
-#: IAM role names: 1-64 ASCII characters from this set (the IAM API's own pattern).
-_ROLE_NAME_RE = re.compile(r"^[A-Za-z0-9_+=,.@-]+$")
-ROLE_NAME_MAX = 64
-
-#: DNS-1123 label, the rule for Kubernetes namespace names.
-_DNS1123_LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-NAMESPACE_MAX = 63
-RESERVED_NAMESPACES = frozenset({"default"})
-RESERVED_NAMESPACE_PREFIX = "kube-"
 
 #: Spark components EMR on EKS creates service accounts for (EKS Pod Identity needs each one).
 SERVICE_ACCOUNT_COMPONENTS = ("client", "driver", "executor")
 
 
-class UnresolvedNameError(ValueError):
+class UnresolvedNameError(EmrBurstError):
     """base36 was asked of a value that is a CDK token, i.e. unknown until deploy time."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Problem("base36 encoding", "", None, message)])
 
 
 def base36_encode(text: str) -> str:
@@ -92,42 +86,3 @@ def service_account_names(account: str, role_name: str) -> dict[str, str]:
         component: f"emr-containers-sa-spark-{component}-{suffix}"
         for component in SERVICE_ACCOUNT_COMPONENTS
     }
-
-
-def role_name_problems(name: str) -> list[str]:
-    """Why ``name`` cannot be a job execution role's name (empty when it can)."""
-    if cdk.Token.is_unresolved(name):
-        return [
-            f"role name {name!r} is a CDK token; the trust policy needs the literal name at synth "
-            "time to compute its base36 form, so pass a plain string"
-        ]
-    problems = []
-    if len(name) > ROLE_NAME_MAX:
-        problems.append(
-            f"role name {name!r} has {len(name)} characters; IAM allows at most {ROLE_NAME_MAX}, "
-            "so shorten the prefix or the team name"
-        )
-    if not _ROLE_NAME_RE.match(name):
-        problems.append(
-            f"role name {name!r} is invalid; use letters, digits and '+=,.@_-' only "
-            "(1-64 characters)"
-        )
-    return problems
-
-
-def namespace_problems(namespace: str) -> list[str]:
-    """Why ``namespace`` cannot hold a team's EMR jobs (empty when it can)."""
-    if cdk.Token.is_unresolved(namespace):
-        return [f"namespace {namespace!r} is a CDK token; use a literal DNS-1123 label"]
-    problems = []
-    if len(namespace) > NAMESPACE_MAX or not _DNS1123_LABEL_RE.match(namespace):
-        problems.append(
-            f"namespace {namespace!r} is not a DNS-1123 label; use at most {NAMESPACE_MAX} "
-            "lowercase letters, digits and '-', starting and ending with a letter or digit"
-        )
-    if namespace in RESERVED_NAMESPACES or namespace.startswith(RESERVED_NAMESPACE_PREFIX):
-        problems.append(
-            f"namespace {namespace!r} is reserved for Kubernetes itself; give the team its own "
-            "namespace such as 'analytics'"
-        )
-    return problems

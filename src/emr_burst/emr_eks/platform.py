@@ -171,6 +171,15 @@ class EmrEksPlatform(Construct):
             kubernetes_version=kubernetes_version,
             compute=compute,
             public_endpoint_cidrs=public_endpoint_cidrs,
+            optional={
+                "admin_role": (admin_role, ("an iam.IRole", "role_arn")),
+                "secrets_key": (secrets_key, ("a kms.IKey", "key_arn")),
+                "data_key": (data_key, ("a kms.IKey", "key_arn")),
+                "job_bucket": (job_bucket, ("an s3.IBucket", "bucket_arn")),
+                "kubectl_layer": (kubectl_layer, ("a lambda_.ILayerVersion", "layer_version_arn")),
+            },
+            cluster_name=cluster_name,
+            removal_policy=removal_policy,
         )
         super().__init__(scope, construct_id)
         removal = data_removal_policy(self, removal_policy)
@@ -599,8 +608,18 @@ def _validate(
     kubernetes_version: str,
     compute: AutoModeCompute | NodeGroupCompute,
     public_endpoint_cidrs: Sequence[str],
+    optional: dict[str, tuple[object, tuple[str, str]]],
+    cluster_name: str | None,
+    removal_policy: cdk.RemovalPolicy | None,
 ) -> None:
     check = Checker(scope, construct_id, "EmrEksPlatform")
+    for prop, (value, (example, member)) in optional.items():
+        if value is not None:
+            check.rule(prop, value, rules.interface(example, member))
+    if cluster_name is not None:
+        check.rule("cluster_name", cluster_name, rules.eks_cluster_name)
+    if removal_policy is not None and not isinstance(removal_policy, cdk.RemovalPolicy):
+        check.add("removal_policy", removal_policy, "pass a cdk.RemovalPolicy member or None")
     if check.rule("vpc", vpc, rules.interface("an ec2.IVpc such as network.vpc", "vpc_id")):
         _check_private_subnets(check, vpc)
     check.rule("kubernetes_version", kubernetes_version, rules.kubernetes_version)

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from emr_burst.core import rules
 from emr_burst.emr_eks import naming
 
 #: IAM role-name characters.
@@ -75,10 +76,10 @@ def test_service_account_names_cover_client_driver_and_executor() -> None:
 @pytest.mark.parametrize(
     ("namespace", "fragment"),
     [
-        ("default", "reserved"),
-        ("kube-system", "reserved"),
-        ("kube-public", "reserved"),
-        ("Analytics", "DNS-1123"),
+        ("default", "belong to Kubernetes"),
+        ("kube-system", "belong to Kubernetes"),
+        ("kube-public", "belong to Kubernetes"),
+        ("Analytics", "a DNS-1123 label"),
         ("team_a", "DNS-1123"),
         ("-team", "DNS-1123"),
         ("a" * 64, "DNS-1123"),
@@ -86,21 +87,21 @@ def test_service_account_names_cover_client_driver_and_executor() -> None:
     ],
 )
 def test_fails_when_namespace_is_not_dns1123_or_reserved(namespace: str, fragment: str) -> None:
-    problems = naming.namespace_problems(namespace)
+    problems = [p for p in [rules.namespace(namespace)] if p]
     assert any(fragment in p for p in problems), problems
 
 
 def test_valid_namespaces_have_no_problems() -> None:
-    assert naming.namespace_problems("analytics") == []
-    assert naming.namespace_problems("data-science-2") == []
+    assert rules.namespace("analytics") is None
+    assert rules.namespace("data-science-2") is None
 
 
 def test_fails_when_role_name_is_too_long_invalid_or_a_token() -> None:
-    assert "65 characters" in naming.role_name_problems("r" * 65)[0]
-    assert "invalid" in naming.role_name_problems("team role")[0]
-    assert "CDK token" in naming.role_name_problems(cdk.Aws.STACK_NAME)[0]
-    assert naming.role_name_problems("r" * 64) == []
+    assert "at most 64 characters, this has 65" in str(rules.role_name("r" * 65))
+    assert "letters, digits" in str(rules.role_name("team role"))
+    assert "CDK token" in str(rules.role_name(cdk.Aws.STACK_NAME))
+    assert rules.role_name("r" * 64) is None
 
 
 def test_fails_when_role_name_has_non_ascii_letters() -> None:
-    assert "invalid" in naming.role_name_problems("équipe-job")[0]
+    assert "letters, digits" in str(rules.role_name("équipe-job"))
