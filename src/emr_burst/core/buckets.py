@@ -13,6 +13,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from emr_burst.core import nag as _nag
+from emr_burst.core.errors import Checker
 
 _NO_REPLICATION = (
     "Cross-region replication needs a destination bucket in a second region, which this "
@@ -62,10 +63,14 @@ def kms_bucket(
 ) -> s3.Bucket:
     """A KMS-encrypted data bucket; pass ``access_logs``, or say in ``unlogged_reason`` why not."""
     if access_logs is None and not unlogged_reason:
-        raise ValueError(
-            f"bucket '{construct_id}': pass access_logs, or unlogged_reason to say why this "
-            "bucket's requests need no server access log"
+        check = Checker(scope, construct_id, "bucket")
+        check.add(
+            "access_logs",
+            None,
+            "pass access_logs, or unlogged_reason to say why this bucket's requests need no "
+            "server access log",
         )
+        check.raise_if_any()
     bucket = s3.Bucket(
         scope,
         construct_id,
