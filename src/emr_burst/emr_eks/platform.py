@@ -8,7 +8,7 @@ edits the ``aws-auth`` ConfigMap.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, cast, runtime_checkable
+from typing import cast
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
@@ -16,10 +16,9 @@ from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk.lambda_layer_kubectl_v33 import KubectlV33Layer
-from constructs import Construct, IConstruct, IDependable, Node
+from constructs import Construct, IDependable
 
 from emr_burst.core import buckets as _buckets
 from emr_burst.core import kms as _kms
@@ -27,6 +26,7 @@ from emr_burst.core import nag as _nag
 from emr_burst.core import rules, versions
 from emr_burst.core.errors import Checker
 from emr_burst.core.removal import data_removal_policy
+from emr_burst.emr_eks.cluster_security import secure_cluster_children
 from emr_burst.emr_eks.compute import (
     DRIVER_NODE_POOL,
     EXECUTOR_NODE_POOL,
@@ -39,55 +39,11 @@ from emr_burst.emr_eks.compute import (
     node_pool_manifest,
 )
 from emr_burst.emr_eks.imported import ImportedEmrEksPlatform, register, registry_problem
+from emr_burst.emr_eks.interfaces import IEmrEksPlatform
 
 #: Kept for callers of the first release; the one place for versions is ``core.versions``.
 SUPPORTED_KUBERNETES_VERSIONS = versions.KUBERNETES_VERSIONS
 DEFAULT_KUBERNETES_VERSION = versions.DEFAULT_KUBERNETES_VERSION
-
-
-@runtime_checkable
-class IEmrEksPlatform(Protocol):
-    """What teams, virtual clusters and capabilities need of an EMR on EKS platform.
-
-    Implemented by :class:`EmrEksPlatform` and by the platform that
-    :meth:`EmrEksPlatform.from_platform_attributes` imports into another stack or app.
-    """
-
-    @property
-    def node(self) -> Node: ...
-
-    @property
-    def cluster(self) -> eks.ICluster: ...
-
-    @property
-    def cluster_name(self) -> str: ...
-
-    @property
-    def open_id_connect_provider(self) -> iam.IOpenIdConnectProvider: ...
-
-    @property
-    def placement(self) -> SparkPlacement: ...
-
-    def open_id_connect_issuer_for(self, scope: Construct) -> str:
-        """The OIDC issuer (``oidc.eks.<region>.amazonaws.com/id/<id>``) as ``scope`` sees it."""
-        ...
-
-    @property
-    def job_bucket(self) -> s3.IBucket | None: ...
-
-    @property
-    def data_key(self) -> kms.IKey | None: ...
-
-    @property
-    def ready(self) -> Sequence[IDependable]: ...
-
-    def namespace_problem(self, namespace: str) -> str | None: ...
-
-    def register_namespace(self, namespace: str, owner: Construct) -> None: ...
-
-    def virtual_cluster_problem(self, namespace: str) -> str | None: ...
-
-    def register_virtual_cluster(self, namespace: str, owner: Construct) -> None: ...
 
 
 def as_icluster(cluster: eks.Cluster) -> eks.ICluster:
@@ -205,7 +161,7 @@ class EmrEksPlatform(Construct):
         self.eks_cluster = self._new_cluster(
             kubernetes_version, public_endpoint_cidrs, cluster_name
         )
-        self._secure_cluster_children()
+        secure_cluster_children(self.eks_cluster, self.data_key)
         if admin_role is not None:
             self.admin_access = eks.AccessEntry(
                 self,
@@ -514,90 +470,6 @@ class EmrEksPlatform(Construct):
             access_logs=access_logs,
             access_logs_prefix="job-bucket/",
         )
-
-    def _secure_cluster_children(self) -> None:
-        """Encrypt the kubectl provider's logs; acknowledge what CDK's EKS children must keep."""
-        cluster_role = self.eks_cluster.role
-        _nag.acknowledge(
-            cluster_role,
-            "The EKS cluster role needs the AWS-managed cluster, compute, block storage, load "
-            "balancing and networking policies that EKS Auto Mode documents for it.",
-            "AwsSolutions-IAM4",
-            applies_to=[
-                f"Policy::arn:<AWS::Partition>:iam::aws:policy/{name}"
-                for name in (
-                    "AmazonEKSClusterPolicy",
-                    "AmazonEKSComputePolicy",
-                    "AmazonEKSBlockStoragePolicy",
-                    "AmazonEKSLoadBalancingPolicy",
-                    "AmazonEKSNetworkingPolicy",
-                )
-            ],
-        )
-        provider = self.eks_cluster.kubectl_provider
-        if provider is None:
-            return
-        # The provider's Lambda log groups are CDK-managed; encrypt them with the data key
-        # (whose policy admits CloudWatch Logs) instead of acknowledging unencrypted logs.
-        for child in provider.node.find_all():
-            if isinstance(child, logs.CfnLogGroup):
-                child.kms_key_id = self.data_key.key_arn
-        handler_ecr_public = [
-            target
-            for target in (_nag.target(provider, arn) for arn in _managed_policy_arns(provider))
-            if "AmazonElasticContainerRegistryPublicReadOnly" in target
-        ]
-        lambda_policies = [
-            "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
-            "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
-            "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
-        ]
-        lambda_policies += [f"Policy::{target}" for target in handler_ecr_public]
-        _nag.acknowledge(
-            provider,
-            "The kubectl provider is the AWS CDK EKS handler that applies manifests during "
-            "deployments; its roles use the AWS-managed Lambda, VPC and ECR read policies CDK "
-            "assigns, which AWS keeps current with the Lambda service.",
-            "AwsSolutions-IAM4",
-            applies_to=lambda_policies,
-        )
-        handler = provider.node.try_find_child("Handler")
-        if isinstance(handler, lambda_.Function):
-            _nag.acknowledge(
-                provider,
-                "The provider framework may invoke only the kubectl handler function; the "
-                "wildcard is that one function's versions and aliases.",
-                "AwsSolutions-IAM5",
-                applies_to=[f"Resource::{_nag.target(provider, handler.function_arn)}:*"],
-            )
-        _nag.acknowledge(
-            provider,
-            "The kubectl handler and its provider framework run only during CloudFormation "
-            "deployments, which retry and report failed events themselves, so a dead-letter "
-            "queue or reserved concurrency adds nothing; the handler's Python runtime is the one "
-            "this CDK release pins for the bundled kubectl code.",
-            "AwsSolutions-L1",
-            *_nag.across_packs("LambdaDLQ"),
-            *_nag.across_packs("LambdaConcurrency"),
-        )
-        _nag.acknowledge(
-            provider,
-            "The inline default policies belong to the CDK-generated kubectl handler and provider "
-            "roles, scoped to this cluster and that function; CDK writes them and they live and "
-            "die with the provider.",
-            *_nag.across_packs("IAMNoInlinePolicy"),
-        )
-
-
-def _managed_policy_arns(provider: IConstruct) -> list[object]:
-    """The managed policies of the kubectl handler's role, as CloudFormation values."""
-    function = provider.node.try_find_child("Handler")
-    role = function.node.try_find_child("ServiceRole") if function is not None else None
-    cfn = role.node.default_child if role is not None else None
-    if not isinstance(cfn, iam.CfnRole):
-        return []
-    resolved = cdk.Stack.of(provider).resolve(cfn.managed_policy_arns)
-    return list(resolved or [])
 
 
 def _validate(

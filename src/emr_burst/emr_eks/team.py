@@ -28,6 +28,7 @@ from emr_burst.core.removal import data_removal_policy
 from emr_burst.emr_eks.classification import Classification
 from emr_burst.emr_eks.extension import Contribution, describe
 from emr_burst.emr_eks.imported import check_platform
+from emr_burst.emr_eks.job_access import GlueAccess, grant_team_access
 from emr_burst.emr_eks.job_role import Identity, JobExecutionRole
 from emr_burst.emr_eks.job_settings import JobSettings
 from emr_burst.emr_eks.job_template import JobDriver, JobTemplate, apply_to_role
@@ -39,26 +40,6 @@ from emr_burst.emr_eks.virtual_cluster import EmrVirtualCluster
 DEFAULT_RELEASE_LABEL = versions.DEFAULT_EMR_EKS_RELEASE
 POD_IDENTITY_MIN_RELEASE = versions.POD_IDENTITY_MIN_RELEASE
 _TEMPLATE_PARAM_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-_GLUE_READ = (
-    "glue:GetDatabase",
-    "glue:GetDatabases",
-    "glue:GetTable",
-    "glue:GetTables",
-    "glue:GetPartition",
-    "glue:GetPartitions",
-    "glue:BatchGetPartition",
-)
-_GLUE_WRITE = (
-    "glue:CreateTable",
-    "glue:UpdateTable",
-    "glue:DeleteTable",
-    "glue:CreatePartition",
-    "glue:BatchCreatePartition",
-    "glue:UpdatePartition",
-    "glue:DeletePartition",
-    "glue:BatchDeletePartition",
-)
 
 
 @dataclass(frozen=True)
@@ -118,18 +99,6 @@ class DynamicAllocation:
                 self.sustained_scheduler_backlog_timeout
             ),
         }
-
-
-@dataclass(frozen=True)
-class GlueAccess:
-    """Glue Data Catalog databases a team may use.
-
-    :param databases: database names. :param write: allow table and partition changes.
-        Default: - read only.
-    """
-
-    databases: Sequence[str] = ()
-    write: bool = False
 
 
 class SparkTeam(Construct):
@@ -254,7 +223,13 @@ class SparkTeam(Construct):
             encryption_key=encryption_key or platform.data_key,
             removal_policy=data_removal_policy(self, removal_policy),
         )
-        self._grant_job_permissions(glue)
+        grant_team_access(
+            self._execution_role.role,
+            namespace=namespace,
+            bucket=self._bucket,
+            log_group=self._log_group,
+            glue=glue,
+        )
         self.settings.add_spark_conf(
             dynamic_allocation.spark_conf(), source="SparkTeam dynamic_allocation"
         )
@@ -447,115 +422,6 @@ class SparkTeam(Construct):
                 applies_to=[f"Resource::{_nag.target(grantee, arn)}/jobruns/*"],
             )
         return start.combine(runs).combine(template)
-
-    def _grant_job_permissions(self, glue: GlueAccess) -> None:
-        role = self._execution_role.role
-        ns = self._namespace
-        bucket = self._bucket
-        stack = cdk.Stack.of(self)
-        statements = [
-            iam.PolicyStatement(
-                sid="ListTeamPrefix",
-                actions=["s3:ListBucket"],
-                resources=[bucket.bucket_arn],
-                conditions={"StringLike": {"s3:prefix": [f"{ns}/*", f"{ns}/"]}},
-            ),
-            iam.PolicyStatement(
-                sid="ReadScriptsAndData",
-                actions=["s3:GetObject"],
-                resources=[
-                    bucket.arn_for_objects(f"{ns}/scripts/*"),
-                    bucket.arn_for_objects(f"{ns}/data/*"),
-                ],
-            ),
-            iam.PolicyStatement(
-                sid="WriteDataAndLogs",
-                actions=["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
-                resources=[
-                    bucket.arn_for_objects(f"{ns}/data/*"),
-                    bucket.arn_for_objects(f"{ns}/logs/*"),
-                ],
-            ),
-            iam.PolicyStatement(
-                sid="WriteTeamLogGroup",
-                actions=["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                resources=[self._log_group.log_group_arn],
-            ),
-            iam.PolicyStatement(
-                sid="FindLogGroups",
-                actions=["logs:DescribeLogGroups"],
-                resources=[
-                    stack.format_arn(
-                        service="logs",
-                        resource="log-group",
-                        resource_name="*",
-                        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
-                    )
-                ],
-            ),
-        ]
-        if bucket.encryption_key is not None:
-            statements.append(
-                iam.PolicyStatement(
-                    sid="UseBucketKey",
-                    actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                    resources=[bucket.encryption_key.key_arn],
-                    conditions={
-                        "StringEquals": {"kms:ViaService": f"s3.{stack.region}.amazonaws.com"}
-                    },
-                )
-            )
-        if glue.databases:
-            actions = list(_GLUE_READ) + (list(_GLUE_WRITE) if glue.write else [])
-            catalog = stack.format_arn(service="glue", resource="catalog")
-            resources = [catalog]
-            for database in sorted({"default", *glue.databases}):
-                resources.append(
-                    stack.format_arn(service="glue", resource="database", resource_name=database)
-                )
-            for database in sorted(set(glue.databases)):
-                resources.append(
-                    stack.format_arn(
-                        service="glue", resource="table", resource_name=f"{database}/*"
-                    )
-                )
-            statements.append(
-                iam.PolicyStatement(sid="GlueCatalog", actions=actions, resources=resources)
-            )
-        for statement in statements:
-            role.add_to_principal_policy(statement)
-        _nag.acknowledge_resources(
-            role,
-            f"The job role reaches only objects under its team's own prefixes ({ns}/scripts, "
-            f"{ns}/data, {ns}/logs) of the job bucket; Spark reads and writes object names it "
-            "only learns at run time.",
-            "AwsSolutions-IAM5",
-            [bucket.arn_for_objects(f"{ns}/{part}/*") for part in ("scripts", "data", "logs")],
-        )
-        _nag.acknowledge(
-            role,
-            "logs:DescribeLogGroups has no resource-level scope below log-group:*; EMR calls it "
-            "to find the team's log group before its log pusher writes there.",
-            "AwsSolutions-IAM5",
-            applies_to=[f"Resource::{_nag.target(role, statements[4].resources[0])}"],
-        )
-        if glue.databases:
-            _nag.acknowledge(
-                role,
-                "Spark lists and reads the tables of the team's configured Glue databases; the "
-                "wildcard is the tables of those named databases only.",
-                "AwsSolutions-IAM5",
-                applies_to=[
-                    "Resource::"
-                    + _nag.target(
-                        role,
-                        stack.format_arn(
-                            service="glue", resource="table", resource_name=f"{database}/*"
-                        ),
-                    )
-                    for database in sorted(set(glue.databases))
-                ],
-            )
 
 
 def _validate(
