@@ -337,15 +337,17 @@ class JobTemplate(Construct):
     def grant_start_job_run(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` start jobs from this template on the team's virtual cluster.
 
-        ``StartJobRun`` is allowed only with this template's role
-        (``emr-containers:ExecutionRoleArn``); the template may be read.
+        ``StartJobRun`` is allowed only from this template (``emr-containers:JobTemplateArn``,
+        the condition key EMR documents for template runs; the template pins its role), and the
+        template may be read. Whether EMR also sets ``emr-containers:ExecutionRoleArn`` for template
+        runs is not documented, so the grant does not rely on it.
         """
         arn = self.team.virtual_cluster.virtual_cluster_arn
         start = iam.Grant.add_to_principal(
             grantee=grantee,
             actions=["emr-containers:StartJobRun"],
             resource_arns=[arn],
-            conditions={"StringEquals": {"emr-containers:ExecutionRoleArn": self.role.role_arn}},
+            conditions={"ArnEquals": {"emr-containers:JobTemplateArn": self.job_template_arn}},
         )
         read = iam.Grant.add_to_principal(
             grantee=grantee,

@@ -148,6 +148,17 @@ def check_namespace_props(
         if not quota.hard():
             check.add("quota", quota, "set at least one value, or pass quota=None")
         for resource in ("cpu", "memory"):
+            if getattr(quota, f"requests_{resource}") is not None and (
+                not isinstance(limits, ContainerLimits)
+                or getattr(limits, f"default_request_{resource}") is None
+            ):
+                check.add(
+                    f"quota.requests_{resource}",
+                    getattr(quota, f"requests_{resource}"),
+                    f"makes Kubernetes refuse every pod with a container that sets no {resource} "
+                    "request (EMR's logging sidecar sets none by default); set "
+                    f"limits=ContainerLimits(default_request_{resource}=...) as well",
+                )
             if getattr(quota, f"limits_{resource}") is not None and (
                 not isinstance(limits, ContainerLimits)
                 or getattr(limits, f"default_{resource}") is None

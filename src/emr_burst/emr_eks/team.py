@@ -39,6 +39,8 @@ from emr_burst.emr_eks.virtual_cluster import EmrVirtualCluster
 
 DEFAULT_RELEASE_LABEL = versions.DEFAULT_EMR_EKS_RELEASE
 POD_IDENTITY_MIN_RELEASE = versions.POD_IDENTITY_MIN_RELEASE
+#: CPU request of EMR's logging sidecar (EMR sets a memory request of 512Mi but no CPU request).
+LOGGING_CPU_REQUEST = "100m"
 _TEMPLATE_PARAM_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 
@@ -135,6 +137,9 @@ class SparkTeam(Construct):
         Default: - ``JobDriver.spark_submit`` with ``${EntryPoint}`` and the argument parameters.
     :param security_configuration_id: EMR on EKS security configuration of the virtual cluster.
         Default: - none.
+    :param logging_cpu_request: CPU request of EMR's logging container in driver and executor pods
+        (``emr-containers-defaults`` ``logging.request.cores``; EMR sets none by default, which a
+        namespace quota on ``requests.cpu`` refuses). Default: - ``100m``.
     :param log_retention: retention of the team's log group. Default: - one year.
     :param encryption_key: key of the log group. Default: - the platform's data key.
     :param removal_policy: for the log group. Default: - RETAIN.
@@ -159,6 +164,7 @@ class SparkTeam(Construct):
         argument_parameters: Sequence[str] = (),
         job_driver: JobDriver | None = None,
         security_configuration_id: str | None = None,
+        logging_cpu_request: str = LOGGING_CPU_REQUEST,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
         encryption_key: kms.IKey | None = None,
         removal_policy: cdk.RemovalPolicy | None = None,
@@ -184,6 +190,9 @@ class SparkTeam(Construct):
             log_retention=log_retention,
             encryption_key=encryption_key,
         )
+        check = Checker(scope, construct_id, "SparkTeam")
+        check.rule("logging_cpu_request", logging_cpu_request, rules.quantity)
+        check.raise_if_any()
         super().__init__(scope, construct_id)
         self._namespace = namespace
         self._platform = platform
@@ -194,6 +203,7 @@ class SparkTeam(Construct):
         self.prefix = f"{namespace}/"
         self._templates: list[JobTemplate] = []
         self._contributions: list[Contribution] = []
+        self._submitters: list[iam.IGrantable] = []
         self._manifest_count = 0
         self._settings = JobSettings(f"SparkTeam '{self.node.path}'", self._revalidate)
 
@@ -232,6 +242,12 @@ class SparkTeam(Construct):
         )
         self.settings.add_spark_conf(
             dynamic_allocation.spark_conf(), source="SparkTeam dynamic_allocation"
+        )
+        self.settings.add_classification(
+            Classification(
+                "emr-containers-defaults", {"logging.request.cores": logging_cpu_request}
+            ),
+            source="SparkTeam logging_cpu_request",
         )
         self._job_template = JobTemplate(
             self,
@@ -312,6 +328,8 @@ class SparkTeam(Construct):
             for contribution in self._contributions:
                 apply_to_role(template.role, contribution)
         self._templates.append(template)
+        for grantee in self._submitters:
+            template.grant_start_job_run(grantee)
 
     # --- what the team's jobs carry ------------------------------------------------------------
 
@@ -387,8 +405,10 @@ class SparkTeam(Construct):
     def grant_start_job_run(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` start, watch and cancel jobs on this team's virtual cluster.
 
-        ``StartJobRun`` is allowed only with the team's job execution role
-        (``emr-containers:ExecutionRoleArn``); the job template may be read.
+        ``StartJobRun`` is allowed with the team's job execution role
+        (``emr-containers:ExecutionRoleArn``, for runs that name it) or from one of the team's job
+        templates (``emr-containers:JobTemplateArn``, the key EMR documents for template runs;
+        each template pins its role). Templates added to the team later are granted too.
         """
         arn = self.virtual_cluster_arn
         start = iam.Grant.add_to_principal(
@@ -408,11 +428,10 @@ class SparkTeam(Construct):
             ],
             resource_arns=[arn, f"{arn}/jobruns/*"],
         )
-        template = iam.Grant.add_to_principal(
-            grantee=grantee,
-            actions=["emr-containers:DescribeJobTemplate"],
-            resource_arns=[self.job_template.job_template_arn],
-        )
+        grant = start.combine(runs)
+        for template in self._templates:
+            grant = grant.combine(template.grant_start_job_run(grantee))
+        self._submitters.append(grantee)
         if isinstance(grantee, Construct):
             _nag.acknowledge(
                 grantee,
@@ -421,7 +440,7 @@ class SparkTeam(Construct):
                 "AwsSolutions-IAM5",
                 applies_to=[f"Resource::{_nag.target(grantee, arn)}/jobruns/*"],
             )
-        return start.combine(runs).combine(template)
+        return grant
 
 
 def _validate(

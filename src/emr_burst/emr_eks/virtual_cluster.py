@@ -133,7 +133,9 @@ class EmrVirtualCluster(Construct):
             ),
             security_configuration_id=security_configuration_id,
         )
-        self.resource.node.add_dependency(self.namespace_manifest, *platform.ready)
+        # The cluster is referenced (its name), the namespace is needed: nothing else. Waiting for
+        # node pools or the kubectl provider would only lengthen every deploy.
+        self.resource.node.add_dependency(self.namespace_manifest)
 
     @staticmethod
     def from_virtual_cluster_attributes(

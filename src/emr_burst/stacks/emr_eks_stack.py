@@ -11,6 +11,7 @@ from emr_burst.config import AppConfig
 from emr_burst.core.iam import ManagedPolicyRole
 from emr_burst.emr_eks import (
     AutoModeCompute,
+    ContainerLimits,
     EmrEksPlatform,
     GlueAccess,
     NamespaceQuota,
@@ -23,6 +24,9 @@ from emr_burst.stacks.network_stack import NetworkStack
 
 #: Each team's namespace may request what the YuniKorn post lets a queue burst to (24 vCPU, 96 GiB).
 TEAM_QUOTA = NamespaceQuota(requests_cpu="24", requests_memory="96Gi")
+#: A requests quota refuses containers without requests: these defaults give every such container
+#: (EMR's logging sidecar, the job runner's) a request, so the quota can count it.
+TEAM_LIMITS = ContainerLimits(default_request_cpu="100m", default_request_memory="256Mi")
 
 #: Teams the platform's own stack holds; further teams go into team stacks of
 #: ``TEAMS_PER_STACK`` each. A reference team costs 8 resources and 4 outputs, so both numbers
@@ -178,6 +182,7 @@ def add_reference_teams(
             release_label=eks_config.release_label,
             glue=GlueAccess(databases=(name.replace("-", "_"),)),
             quota=TEAM_QUOTA,
+            limits=TEAM_LIMITS,
             argument_parameters=("Arguments",),
             removal_policy=removal,
         )

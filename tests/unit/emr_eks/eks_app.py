@@ -14,6 +14,7 @@ from aws_cdk.assertions import Template
 
 from emr_burst.emr_eks import (
     AutoModeCompute,
+    ContainerLimits,
     EmrEksPlatform,
     GlueAccess,
     NamespaceQuota,
@@ -87,6 +88,7 @@ def auto_mode_app() -> AutoModeApp:
         role_name=ANALYTICS_ROLE,
         glue=GlueAccess(databases=("sales",)),
         quota=NamespaceQuota(requests_cpu="24", requests_memory="96Gi"),
+        limits=ContainerLimits(default_request_cpu="100m", default_request_memory="256Mi"),
         argument_parameters=("InputPath", "OutputPath"),
     )
     # Another construct's grant on the job role (as SparkEventLogs will do) lands in its policy.

@@ -25,6 +25,7 @@ from aws_cdk.assertions import Match, Template
 
 from emr_burst.constructs import (
     Classification,
+    ContainerLimits,
     Contribution,
     EmrEksPlatform,
     EmrVirtualCluster,
@@ -34,6 +35,7 @@ from emr_burst.constructs import (
     JobExecutionRole,
     JobTemplate,
     KubernetesNamespace,
+    NamespaceQuota,
     PodChange,
     SparkTeam,
     auto_mode_placement,
@@ -242,7 +244,7 @@ def test_a_template_conflicting_with_its_team_fails_where_the_change_is_made() -
     with pytest.raises(EmrBurstError, match=r"emr-job-submitter\['k'\]"):
         analytics.add_classification(Classification("emr-job-submitter", {"k": "two"}))
     # The failed change was undone: the team can still synthesize.
-    assert "k" not in str(analytics.settings.classifications)
+    assert all("k" not in c.properties for c, _ in analytics.settings.classifications)
     Template.from_stack(env.stack)
 
 
@@ -507,3 +509,47 @@ def test_identity_accepts_the_enum_or_its_string() -> None:
     first = team(env, "one", identity="pod-identity")
     assert first.execution_role.identity == "pod-identity"
     Template.from_stack(env.stack).resource_count_is("AWS::EKS::PodIdentityAssociation", 3)
+
+
+def test_fails_when_a_requests_quota_has_no_default_requests() -> None:
+    env = imported()
+    with pytest.raises(EmrBurstError) as err:
+        team(env, quota=NamespaceQuota(requests_cpu="24", requests_memory="96Gi"))
+    props = {p.prop for p in err.value.problems}
+    assert props == {"quota.requests_cpu", "quota.requests_memory"}
+    assert "EMR's logging sidecar sets none" in str(err.value)
+
+
+def test_the_logging_sidecar_gets_a_cpu_request_for_the_namespace_quota() -> None:
+    env = imported()
+    team(
+        env,
+        quota=NamespaceQuota(requests_cpu="24"),
+        limits=ContainerLimits(default_request_cpu="100m"),
+        logging_cpu_request="250m",
+    )
+    (job,) = job_templates(Template.from_stack(env.stack)).values()
+    assert configuration(job)["emr-containers-defaults"]["Properties"] == {
+        "logging.request.cores": "250m"
+    }
+
+
+def test_submitters_may_start_template_runs_of_every_team_template() -> None:
+    env = imported()
+    analytics = team(env)
+    submitter = iam.Role(env.stack, "Submitter", assumed_by=iam.AccountRootPrincipal())
+    analytics.grant_start_job_run(submitter)
+    later = analytics.add_job_template("Later")  # added after the grant: granted too
+    template = Template.from_stack(env.stack)
+    statements = [
+        s
+        for p in resources(template, "AWS::IAM::Policy").values()
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+        if s["Action"] == "emr-containers:StartJobRun"
+    ]
+    conditions = [json.dumps(s["Condition"]) for s in statements]
+    assert any("emr-containers:ExecutionRoleArn" in c for c in conditions)
+    template_arns = [c for c in conditions if "emr-containers:JobTemplateArn" in c]
+    assert len(template_arns) == 2
+    later_id = env.stack.get_logical_id(later.resource)
+    assert any(later_id in c for c in template_arns)
