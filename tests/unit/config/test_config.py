@@ -20,8 +20,7 @@ from tests.harness.reference import cdk_json_context
 
 
 def _config(**values: Any) -> AppConfig:
-    context = {f"emr-burst:{key}": value for key, value in values.items()}
-    return AppConfig.from_context(context.get)
+    return AppConfig.from_context({f"emr-burst:{key}": value for key, value in values.items()})
 
 
 def test_defaults_are_environment_agnostic() -> None:
@@ -34,7 +33,7 @@ def test_defaults_are_environment_agnostic() -> None:
 
 def test_cdk_json_context_is_valid_and_matches_the_code_defaults() -> None:
     context = cdk_json_context()
-    assert AppConfig.from_context(context.get) == AppConfig()
+    assert AppConfig.from_context(context) == AppConfig()
 
 
 def test_reads_accounts_regions_and_network_values() -> None:
@@ -79,9 +78,10 @@ def test_accepts_the_string_forms_that_dash_c_produces() -> None:
         ("computeCidr", "10.0.0.1/16", "CIDR form"),
         ("computeCidr", "10.0.0.0/8", "/16 to /22"),
         ("computeCidr", "8.8.0.0/16", "private"),
-        ("maxAzs", 1, "from 2 to 6"),
+        ("maxAzs", 1, "from 2 to 4"),
+        ("maxAzs", 5, "from 2 to 4"),
         ("natGateways", "two", "whole number"),
-        ("interfaceEndpoints", ["sts", "s3"], "choose from"),
+        ("interfaceEndpoints", ["sts", "s3"], "choose one of 'ecr', 'ecr-docker'"),
         ("flowLogRetentionDays", 10, "CloudWatch Logs accepts only"),
         ("removeDataOnDestroy", "maybe", "true or false"),
         ("prefix", "Emr_Burst", "lowercase"),
@@ -91,22 +91,22 @@ def test_fails_when_a_value_is_invalid(key: str, value: Any, fix: str) -> None:
     with pytest.raises(ConfigError) as raised:
         _config(**{key: value})
     message = str(raised.value)
-    assert f"'emr-burst:{key}" in message
-    assert repr(value) in message
+    assert f"context key 'emr-burst:{key}" in message
+    assert repr(value) in message or repr(value[-1]) in message
     assert fix in message
 
 
 def test_fails_when_zone_names_belong_to_another_region() -> None:
     with pytest.raises(ConfigError) as raised:
         _config(availabilityZones={"us-east-1": ["us-west-2a", "us-west-2b"]})
-    assert "'emr-burst:availabilityZones.us-east-1' = ['us-west-2a', 'us-west-2b']" in str(
+    assert "key 'emr-burst:availabilityZones.us-east-1' = ['us-west-2a', 'us-west-2b']" in str(
         raised.value
     )
     assert "distinct AZ of us-east-1" in str(raised.value)
 
 
 def test_fails_when_more_nat_gateways_than_azs() -> None:
-    with pytest.raises(ConfigError, match=r"natGateways' = 3: at most one NAT gateway per AZ"):
+    with pytest.raises(ConfigError, match=r"natGateways' = 3: use a whole number from 1 to 2 NAT"):
         _config(maxAzs=2, natGateways=3)
 
 
