@@ -12,7 +12,11 @@ from aws_cdk import aws_logs as logs
 
 from emr_burst.config.reader import ContextReader, as_integer
 from emr_burst.core import rules
-from emr_burst.network.network import InterfaceEndpoint, interface_endpoint
+from emr_burst.network.network import (
+    InterfaceEndpoint,
+    interface_endpoint,
+    interface_endpoint_list,
+)
 
 #: Interface endpoints the shared network can create, by the name used in configuration.
 INTERFACE_ENDPOINT_NAMES = tuple(endpoint.value for endpoint in InterfaceEndpoint)
@@ -83,6 +87,7 @@ def read_network(reader: ContextReader) -> NetworkConfig:
         defaults.interface_endpoints,
         interface_endpoint,
         example="'sts', 'logs'",
+        shape=interface_endpoint_list,
         # Names in any case, or member names, are stored as the endpoint's value: 'ecr-docker'.
         parse_item=lambda name: InterfaceEndpoint.parse(name).value,
     )

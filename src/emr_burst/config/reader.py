@@ -90,9 +90,8 @@ def boolean(value: Any) -> str | None:
     return "use true or false"
 
 
-def _list_rule(example: str) -> Rule:
-    """A list; a string left over is malformed ``-c`` JSON, so the fix names both forms."""
-    shape = rules.sequence(example)
+def _list_rule(example: str, shape: Rule) -> Rule:
+    """``shape``; a string left over is malformed ``-c`` JSON, so the fix names both forms."""
 
     def rule(value: Any) -> str | None:
         if isinstance(value, str):
@@ -176,11 +175,14 @@ class ContextReader:
         item_rule: Rule,
         *,
         example: str,
+        shape: Rule | None = None,
         parse_item: Callable[[Any], Any] = lambda item: item,
         allow_empty: bool = True,
     ) -> tuple[Any, ...]:
-        """A list key: its shape, ``item_rule`` on every entry, then each (parsed) entry once."""
-        items = self.read(key, None, _list_rule(example), parse=as_list)
+        """A list key: its ``shape`` (the construct's list rule, by default any list), then
+        ``item_rule`` on every entry, then each (parsed) entry once."""
+        shape = shape or rules.sequence(example)
+        items = self.read(key, None, _list_rule(example, shape), parse=as_list)
         if items is None:
             return default
         bad = False

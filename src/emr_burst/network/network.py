@@ -241,6 +241,10 @@ class Network(Construct):
                 )
 
 
+#: The shape of ``interface_endpoints``: a list (members or names), never a bare string.
+interface_endpoint_list = rules.sequence("InterfaceEndpoint.STS, 'logs'")
+
+
 def interface_endpoint(value: object) -> str | None:
     """An :class:`InterfaceEndpoint`, or its name as a string (``'sts'``, ``'ecr-docker'``)."""
     return rules.one_of(InterfaceEndpoint)(value)
@@ -267,9 +271,7 @@ def _validate(
     azs_ok = check.rule("max_azs", max_azs, rules.az_count)
     check.rule("nat_gateways", nat_gateways, rules.nat_gateway_count(max_azs if azs_ok else None))
     endpoints: tuple[InterfaceEndpoint, ...] = ()
-    if check.rule(
-        "interface_endpoints", interface_endpoints, rules.sequence("InterfaceEndpoint.STS")
-    ):
+    if check.rule("interface_endpoints", interface_endpoints, interface_endpoint_list):
         items = list(interface_endpoints)  # type: ignore[call-overload]
         if check.each("interface_endpoints", items, interface_endpoint):
             endpoints = tuple(InterfaceEndpoint.parse(item) for item in items)
