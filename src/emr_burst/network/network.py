@@ -156,6 +156,14 @@ class Network(Construct):
             ],
         )
         self.vpc = vpc
+        if len(vpc.availability_zones) < max_azs:
+            # CDK quietly spans fewer AZs when the stack offers fewer than max_azs.
+            cdk.Annotations.of(self).add_warning_v2(
+                "emr-burst:network-azs",
+                f"max_azs is {max_azs} but the stack offers {len(vpc.availability_zones)} "
+                "availability zones, so the VPC spans only those; give the stack that many AZ "
+                "names (BurstStack availability_zone_names, emr-burst:availabilityZones)",
+            )
         _nag.acknowledge(
             vpc,
             "Public subnets exist only for NAT gateways and internet-facing load balancers; they "

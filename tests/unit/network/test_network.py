@@ -319,3 +319,24 @@ def test_fails_when_the_cidr_is_a_token() -> None:
     cidr = cdk.CfnParameter(stack, "Cidr", default="10.0.0.0/16").value_as_string
     with pytest.raises(EmrBurstError, match=r"cidr = .*: pass a literal CIDR"):
         Network(stack, "Network", cidr=cidr)
+
+
+def test_warns_when_the_stack_offers_fewer_azs_than_max_azs() -> None:
+    template, network = _synth(max_azs=4, nat_gateways=1)
+    zones = {
+        s["Properties"]["AvailabilityZone"]["Fn::Select"][0] for s in _subnets(template).values()
+    }
+    assert zones == {0, 1, 2}
+    warnings = [
+        str(entry.data) for entry in network.node.metadata if entry.type == "aws:cdk:warning"
+    ]
+    assert any("max_azs is 4 but the stack offers 3 availability zones" in w for w in warnings)
+
+
+def test_four_named_zones_give_four_azs_without_a_warning() -> None:
+    names = ("us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d")
+    template, network = _synth(
+        env=cdk.Environment(account="123456789012", region="us-east-1"), zones=names, max_azs=4
+    )
+    assert {s["Properties"]["AvailabilityZone"] for s in _subnets(template).values()} == set(names)
+    assert not [e for e in network.node.metadata if e.type == "aws:cdk:warning"]
