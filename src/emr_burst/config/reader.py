@@ -124,7 +124,6 @@ class ContextReader:
         self.known = frozenset(known)
         self.problems: list[Problem] = []
         self.failed: set[str] = set()
-        self.read_keys: set[str] = set()
 
     @staticmethod
     def where(key: str) -> str:
@@ -142,7 +141,6 @@ class ContextReader:
     def raw(self, key: str) -> Any:
         if key not in self.known:
             raise KeyError(f"{PREFIX}{key} is read but not declared in emr_burst.config KEYS")
-        self.read_keys.add(key)
         return self._get(PREFIX + key)
 
     def read(

@@ -276,8 +276,8 @@ def _validate(
         check.add("cidr", cidr, "pass a literal CIDR: CDK divides it into subnets at synth time")
     else:
         check.rule("cidr", cidr, rules.vpc_cidr)
-    azs_ok = check.rule("max_azs", max_azs, rules.az_count)
-    check.rule("nat_gateways", nat_gateways, rules.nat_gateway_count(max_azs if azs_ok else None))
+    check.rule("max_azs", max_azs, rules.az_count)
+    check.rule("nat_gateways", nat_gateways, rules.nat_gateway_count(max_azs))
     endpoints: tuple[InterfaceEndpoint, ...] = ()
     if check.rule("interface_endpoints", interface_endpoints, interface_endpoint_list):
         items = list(interface_endpoints)  # type: ignore[call-overload]
