@@ -72,7 +72,7 @@ class AppConfig:
         config = cls(
             prefix=reader.read("prefix", defaults.prefix, name_prefix),
             network=network,
-            availability_zones=_sides.read_zones(reader),
+            availability_zones=_sides.read_zones(reader, network.max_azs),
             remove_data_on_destroy=reader.read(
                 "removeDataOnDestroy", defaults.remove_data_on_destroy, boolean, parse=as_boolean
             ),

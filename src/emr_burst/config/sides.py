@@ -52,8 +52,12 @@ def zone_names(region: str) -> Rule:
     return rule
 
 
-def read_zones(reader: ContextReader) -> dict[str, tuple[str, ...]]:
-    """``availabilityZones``: optional AZ names per region (otherwise chosen at deploy time)."""
+def read_zones(reader: ContextReader, max_azs: int) -> dict[str, tuple[str, ...]]:
+    """``availabilityZones``: optional AZ names per region (otherwise chosen at deploy time).
+
+    A region's VPCs span ``maxAzs`` of its names, so fewer names than that is an error here
+    rather than a VPC that quietly spans fewer zones.
+    """
     value = reader.read(
         ZONES_KEY,
         {},
@@ -68,6 +72,13 @@ def read_zones(reader: ContextReader) -> dict[str, tuple[str, ...]]:
             reader.fail(key, names, f"the key must be an AWS region code: {fix}")
         elif (fix := zone_names(region)(names)) is not None:
             reader.fail(key, names, fix)
+        elif len(names) < max_azs and reader.ok("maxAzs"):
+            reader.fail(
+                key,
+                names,
+                f"list at least {max_azs} zones (emr-burst:maxAzs): the VPCs in {region} span "
+                "that many",
+            )
         else:
             zones[region] = tuple(names)
     return zones

@@ -45,13 +45,13 @@ def test_reads_accounts_regions_and_network_values() -> None:
         natGateways=3,
         interfaceEndpoints=["sts", "logs"],
         flowLogRetentionDays=90,
-        availabilityZones={"us-east-1": ["us-east-1a", "us-east-1b"]},
+        availabilityZones={"us-east-1": ["us-east-1a", "us-east-1b", "us-east-1d"]},
     )
     assert config.compute == Side(account="123456789012", region="us-east-1")
     assert config.network.cidr == "10.20.0.0/18"
     assert (config.network.max_azs, config.network.nat_gateways) == (3, 3)
     assert config.network.interface_endpoints == ("sts", "logs")
-    assert config.zones_for("us-east-1") == ("us-east-1a", "us-east-1b")
+    assert config.zones_for("us-east-1") == ("us-east-1a", "us-east-1b", "us-east-1d")
     assert config.zones_for("us-west-2") is None
 
 
@@ -88,6 +88,14 @@ def test_fails_when_zone_names_belong_to_another_region() -> None:
         raised.value
     )
     assert "distinct AZ of us-east-1" in str(raised.value)
+
+
+def test_fails_when_fewer_zone_names_than_max_azs() -> None:
+    with pytest.raises(ConfigError) as raised:
+        _config(maxAzs=3, availabilityZones={"us-east-1": ["us-east-1a", "us-east-1b"]})
+    (problem,) = raised.value.problems
+    assert problem.where == "context key 'emr-burst:availabilityZones.us-east-1'"
+    assert problem.fix.startswith("list at least 3 zones (emr-burst:maxAzs)")
 
 
 def test_fails_when_more_nat_gateways_than_azs() -> None:
