@@ -5,13 +5,23 @@ import sys
 
 import aws_cdk as cdk
 
-from emr_burst.config import ConfigError
+from emr_burst.core.errors import EmrBurstError
 from emr_burst.stacks import build_reference_app
 
-app = cdk.App()
-try:
-    build_reference_app(app)
-except ConfigError as err:
-    # A configuration mistake is the user's to fix: say what and how, without a traceback.
-    sys.exit(f"emr-burst: {err}")
-app.synth()
+
+def main() -> int:
+    app = cdk.App()
+    try:
+        build_reference_app(app)
+    except EmrBurstError as err:
+        # Bad configuration or a bad construct prop is the user's to fix: one line per problem,
+        # each with its fix, and no traceback.
+        for line in err.lines():
+            print(f"emr-burst: {line}", file=sys.stderr)
+        return 1
+    app.synth()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

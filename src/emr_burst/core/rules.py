@@ -534,3 +534,52 @@ def interface(example: str, *members: str) -> Rule:
         return f"expected {example}, got {type(value).__name__}"
 
     return rule
+
+
+# --- config / network ---------------------------------------------------------------------------
+
+
+def sequence(example: str) -> Rule:
+    """A list or tuple; a bare string or a number is rejected rather than iterated."""
+
+    def rule(value: Any) -> str | None:
+        # A list token is a list of one encoded string; other lists (of enum members, say) must
+        # not reach jsii's token check, which cannot serialize them.
+        if isinstance(value, list) and all(isinstance(i, str) for i in value) and unresolved(value):
+            return None
+        if isinstance(value, str) or not isinstance(value, (list, tuple)):
+            return f"expected a list such as [{example}], got {type(value).__name__}"
+        return None
+
+    return rule
+
+
+def one_of(enum_type: type[E]) -> Rule:
+    """The rule form of :func:`choice`: a member, or a string naming one, passes."""
+
+    def rule(value: Any) -> str | None:
+        parsed = choice(enum_type, value)
+        return parsed if isinstance(parsed, str) else None
+
+    return rule
+
+
+def nat_gateway_count(max_azs: Any) -> Rule:
+    """1 to ``max_azs`` NAT gateways (at most one per AZ); with a bad ``max_azs``, 1 to the most
+    AZs a VPC may span, so a NAT problem is still reported next to the AZ one."""
+    high = max_azs if az_count(max_azs) is None and isinstance(max_azs, int) else AZ_COUNT_RANGE[1]
+    return integer(1, high, unit="NAT gateways (at most one per AZ the VPC spans)")
+
+
+#: The retention periods CloudWatch Logs accepts, in days.
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+)  # fmt: skip
+
+
+def log_retention_days(value: Any) -> str | None:
+    """A number of days CloudWatch Logs accepts as a log group's retention."""
+    if isinstance(value, bool) or not isinstance(value, int) or value not in LOG_RETENTION_DAYS:
+        return "CloudWatch Logs accepts only " + ", ".join(map(str, LOG_RETENTION_DAYS)) + " days"
+    return None

@@ -15,6 +15,8 @@ from constructs import Construct
 
 from emr_burst.core import kms as _kms
 from emr_burst.core import nag as _nag
+from emr_burst.core import rules
+from emr_burst.core.errors import Checker
 from emr_burst.core.removal import data_removal_policy
 
 
@@ -39,6 +41,14 @@ class InterfaceEndpoint(enum.Enum):
             InterfaceEndpoint.EKS_AUTH: ec2.InterfaceVpcEndpointAwsService.EKS_AUTH,
         }[self]
 
+    @classmethod
+    def parse(cls, value: InterfaceEndpoint | str) -> InterfaceEndpoint:
+        """The member for a member or a name that :func:`interface_endpoint` accepted."""
+        parsed = rules.choice(cls, value)
+        if isinstance(parsed, str):
+            raise ValueError(f"interface endpoint {value!r}: {parsed}")
+        return parsed
+
     @property
     def construct_id(self) -> str:
         return "".join(part.capitalize() for part in self.value.split("-"))
@@ -50,9 +60,6 @@ class InterfaceEndpoint(enum.Enum):
 _PRIVATE_STEPS = 3
 _ISOLATED_STEPS = 5
 _PUBLIC_STEPS = 6
-_MIN_PREFIX = 16
-_MAX_PREFIX = 22
-_MAX_AZS = 4
 
 
 class Network(Construct):
@@ -74,9 +81,11 @@ class Network(Construct):
         network.vpc.private_subnets
 
     :param cidr: IPv4 CIDR of the VPC, /16 to /22. Default: - ``10.0.0.0/16``.
-    :param max_azs: how many AZs the subnets span, 2 to 4. Default: - 2.
+    :param max_azs: how many AZs the subnets span, 2 to 4 (``rules.az_count``); the stack must
+        offer that many zones. Default: - 2.
     :param nat_gateways: NAT gateways for the private subnets, 1 to ``max_azs``. Default: - 1.
-    :param interface_endpoints: interface endpoints to create. Default: - none.
+    :param interface_endpoints: interface endpoints to create, as members or their names
+        (``"sts"``). Default: - none.
     :param flow_log_retention: retention of the flow-log group. Default: - one year.
     :param encryption_key: key for the flow-log group. Default: - a new key with rotation.
     :param removal_policy: what happens to the key and log group when the stack is deleted;
@@ -91,12 +100,22 @@ class Network(Construct):
         cidr: str = "10.0.0.0/16",
         max_azs: int = 2,
         nat_gateways: int = 1,
-        interface_endpoints: Sequence[InterfaceEndpoint] = (),
+        interface_endpoints: Sequence[InterfaceEndpoint | str] = (),
         flow_log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
         encryption_key: kms.IKey | None = None,
         removal_policy: cdk.RemovalPolicy | None = None,
     ) -> None:
-        _validate(construct_id, cidr, max_azs, nat_gateways, interface_endpoints)
+        wanted = _validate(
+            scope,
+            construct_id,
+            cidr=cidr,
+            max_azs=max_azs,
+            nat_gateways=nat_gateways,
+            interface_endpoints=interface_endpoints,
+            flow_log_retention=flow_log_retention,
+            encryption_key=encryption_key,
+            removal_policy=removal_policy,
+        )
         super().__init__(scope, construct_id)
         removal = data_removal_policy(self, removal_policy)
 
@@ -109,7 +128,7 @@ class Network(Construct):
         _kms.allow_cloudwatch_logs(self.encryption_key)
 
         self.vpc: ec2.IVpc
-        prefix = ipaddress.IPv4Network(cidr).prefixlen if not cdk.Token.is_unresolved(cidr) else 16
+        prefix = ipaddress.IPv4Network(cidr).prefixlen
         vpc = ec2.Vpc(
             self,
             "Vpc",
@@ -137,6 +156,14 @@ class Network(Construct):
             ],
         )
         self.vpc = vpc
+        if len(vpc.availability_zones) < max_azs:
+            # CDK quietly spans fewer AZs when the stack offers fewer than max_azs.
+            cdk.Annotations.of(self).add_warning_v2(
+                "emr-burst:network-azs",
+                f"max_azs is {max_azs} but the stack offers {len(vpc.availability_zones)} "
+                "availability zones, so the VPC spans only those; give the stack that many AZ "
+                "names (BurstStack availability_zone_names, emr-burst:availabilityZones)",
+            )
         _nag.acknowledge(
             vpc,
             "Public subnets exist only for NAT gateways and internet-facing load balancers; they "
@@ -195,7 +222,7 @@ class Network(Construct):
         )
 
         self.interface_endpoints: dict[InterfaceEndpoint, ec2.InterfaceVpcEndpoint] = {}
-        if interface_endpoints:
+        if wanted:
             self.endpoint_security_group = ec2.SecurityGroup(
                 self,
                 "EndpointSecurityGroup",
@@ -209,7 +236,7 @@ class Network(Construct):
                 "HTTPS to AWS APIs from the VPC",
             )
             endpoints = Construct(self, "Endpoints")
-            for endpoint in interface_endpoints:
+            for endpoint in wanted:
                 self.interface_endpoints[endpoint] = ec2.InterfaceVpcEndpoint(
                     endpoints,
                     endpoint.construct_id,
@@ -222,41 +249,55 @@ class Network(Construct):
                 )
 
 
+#: The shape of ``interface_endpoints``: a list (members or names), never a bare string.
+interface_endpoint_list = rules.sequence("InterfaceEndpoint.STS, 'logs'")
+
+
+def interface_endpoint(value: object) -> str | None:
+    """An :class:`InterfaceEndpoint`, or its name as a string (``'sts'``, ``'ecr-docker'``)."""
+    return rules.one_of(InterfaceEndpoint)(value)
+
+
 def _validate(
+    scope: Construct,
     construct_id: str,
-    cidr: str,
-    max_azs: int,
-    nat_gateways: int,
-    interface_endpoints: Sequence[InterfaceEndpoint],
-) -> None:
-    problems: list[str] = []
-    if not cdk.Token.is_unresolved(cidr):
-        try:
-            network = ipaddress.IPv4Network(cidr, strict=True)
-        except ValueError as err:
-            problems.append(f"cidr {cidr!r} is not an IPv4 CIDR ({err}); use e.g. '10.0.0.0/16'")
-        else:
-            if not _MIN_PREFIX <= network.prefixlen <= _MAX_PREFIX:
-                problems.append(
-                    f"cidr {cidr!r} has prefix /{network.prefixlen}; use /{_MIN_PREFIX} to "
-                    f"/{_MAX_PREFIX} so each AZ gets all three subnet tiers"
-                )
-    if not 2 <= max_azs <= _MAX_AZS:
-        problems.append(
-            f"max_azs {max_azs} is out of range; use 2 to {_MAX_AZS} (EMR and EKS need two AZs)"
+    *,
+    cidr: object,
+    max_azs: object,
+    nat_gateways: object,
+    interface_endpoints: object,
+    flow_log_retention: object,
+    encryption_key: object,
+    removal_policy: object,
+) -> tuple[InterfaceEndpoint, ...]:
+    """Every prop, judged before aws-cdk-lib sees it; the endpoints parsed to members."""
+    check = Checker(scope, construct_id, "Network")
+    if rules.unresolved(cidr):
+        check.add("cidr", cidr, "pass a literal CIDR: CDK divides it into subnets at synth time")
+    else:
+        check.rule("cidr", cidr, rules.vpc_cidr)
+    check.rule("max_azs", max_azs, rules.az_count)
+    check.rule("nat_gateways", nat_gateways, rules.nat_gateway_count(max_azs))
+    endpoints: tuple[InterfaceEndpoint, ...] = ()
+    if check.rule("interface_endpoints", interface_endpoints, interface_endpoint_list):
+        items = list(interface_endpoints)  # type: ignore[call-overload]
+        if check.each("interface_endpoints", items, interface_endpoint):
+            endpoints = tuple(InterfaceEndpoint.parse(item) for item in items)
+            # Judged on the parsed names, so 'sts' and InterfaceEndpoint.STS count as one.
+            if (fix := rules.distinct([e.value for e in endpoints])) is not None:
+                check.add("interface_endpoints", items, fix)
+    check.rule(
+        "flow_log_retention",
+        flow_log_retention,
+        rules.instance_of(logs.RetentionDays, "logs.RetentionDays such as ONE_YEAR"),
+    )
+    if encryption_key is not None:
+        check.rule("encryption_key", encryption_key, rules.interface("kms.IKey", "key_arn"))
+    if removal_policy is not None:
+        check.rule(
+            "removal_policy",
+            removal_policy,
+            rules.instance_of(cdk.RemovalPolicy, "cdk.RemovalPolicy such as RETAIN"),
         )
-    if not 1 <= nat_gateways <= max(max_azs, 1):
-        problems.append(
-            f"nat_gateways {nat_gateways} is out of range; use 1 to max_azs ({max_azs}) "
-            "so private subnets have egress"
-        )
-    bad = [e for e in interface_endpoints if not isinstance(e, InterfaceEndpoint)]
-    if bad:
-        problems.append(
-            f"interface_endpoints {bad!r} are not InterfaceEndpoint members; use e.g. "
-            "InterfaceEndpoint.STS"
-        )
-    if len(set(interface_endpoints)) != len(list(interface_endpoints)):
-        problems.append("interface_endpoints lists an endpoint twice; list each once")
-    if problems:
-        raise ValueError(f"Network '{construct_id}': " + "; ".join(problems))
+    check.raise_if_any()
+    return endpoints

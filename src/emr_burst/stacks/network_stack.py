@@ -6,7 +6,7 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from emr_burst.config import AppConfig, log_retention
-from emr_burst.network.network import InterfaceEndpoint, Network
+from emr_burst.network.network import Network
 from emr_burst.stacks._base import BurstStack, placement
 
 
@@ -28,7 +28,7 @@ class NetworkStack(BurstStack):
             cidr=net.cidr,
             max_azs=net.max_azs,
             nat_gateways=net.nat_gateways,
-            interface_endpoints=[InterfaceEndpoint(name) for name in net.interface_endpoints],
+            interface_endpoints=net.interface_endpoints,
             flow_log_retention=log_retention(net.flow_log_retention_days),
             removal_policy=cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None,
         )

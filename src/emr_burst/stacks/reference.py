@@ -46,7 +46,7 @@ class ReferenceStacks:
 
 def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> ReferenceStacks:
     """Add every reference stack to ``app``; the configuration comes from the app's context."""
-    config = config or AppConfig.from_context(app.node.try_get_context)
+    config = config or AppConfig.from_app(app)
     stacks = ReferenceStacks(app, config)
     network = stacks.add(NetworkStack, "Network", config=config)
     platform = stacks.add(EmrEksStack, "EmrEks", config=config, network=network)

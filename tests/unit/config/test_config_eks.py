@@ -12,7 +12,7 @@ from tests.harness.reference import cdk_json_context
 
 def _config(**overrides: Any) -> AppConfig:
     context = cdk_json_context() | {f"emr-burst:{k}": v for k, v in overrides.items()}
-    return AppConfig.from_context(context.get)
+    return AppConfig.from_context(context)
 
 
 def test_cdk_json_defaults_match_the_dataclass_defaults() -> None:
@@ -52,4 +52,4 @@ def test_fails_with_every_bad_eks_key_in_one_error() -> None:
         "eksPublicEndpointCidrs",
         "emrEksReleaseLabel",
     ):
-        assert f"'emr-burst:{key}'" in message
+        assert f"context key 'emr-burst:{key}" in message

@@ -9,6 +9,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Match, Template
 
+from emr_burst.core.errors import EmrBurstError
 from emr_burst.core.stack import BurstStack
 from emr_burst.network.network import InterfaceEndpoint, Network
 
@@ -238,28 +239,104 @@ def test_an_existing_key_is_used_instead_of_a_new_one() -> None:
 
 
 @pytest.mark.parametrize(
-    ("props", "message"),
+    ("props", "prop", "fix"),
     [
-        ({"cidr": "10.0.0.0/23"}, "cidr '10.0.0.0/23' has prefix /23; use /16 to /22"),
-        ({"cidr": "10.0.0.0/33"}, "cidr '10.0.0.0/33' is not an IPv4 CIDR"),
-        ({"max_azs": 1}, "max_azs 1 is out of range; use 2 to 4"),
-        ({"nat_gateways": 0}, "nat_gateways 0 is out of range"),
-        ({"nat_gateways": 3}, "nat_gateways 3 is out of range; use 1 to max_azs (2)"),
-        ({"interface_endpoints": ["sts"]}, "are not InterfaceEndpoint members"),
+        ({"cidr": "10.0.0.0/23"}, "cidr", "use a prefix from /16 to /22"),
+        ({"cidr": "10.0.0.0/33"}, "cidr", "use an IPv4 network in CIDR form"),
+        ({"cidr": "8.8.0.0/16"}, "cidr", "private (RFC 1918)"),
+        ({"cidr": 167772160}, "cidr", "expected a string such as '10.0.0.0/16', got int"),
+        ({"max_azs": 1}, "max_azs", "use a whole number from 2 to 4 availability zones"),
+        ({"max_azs": 5}, "max_azs", "use a whole number from 2 to 4 availability zones"),
+        ({"max_azs": 2.0}, "max_azs", "use a whole number from 2 to 4"),
+        ({"max_azs": True}, "max_azs", "use a whole number from 2 to 4"),
+        ({"max_azs": "3"}, "max_azs", "use a whole number from 2 to 4"),
+        ({"nat_gateways": 0}, "nat_gateways", "use a whole number from 1 to 2 NAT gateways"),
+        ({"nat_gateways": 3}, "nat_gateways", "use a whole number from 1 to 2 NAT gateways"),
+        ({"nat_gateways": None}, "nat_gateways", "use a whole number from 1 to 2"),
+        ({"interface_endpoints": "sts"}, "interface_endpoints", "expected a list such as"),
+        ({"interface_endpoints": 3}, "interface_endpoints", "got int"),
+        ({"interface_endpoints": ["s3"]}, "interface_endpoints[0]", "choose one of 'ecr',"),
+        ({"interface_endpoints": [7]}, "interface_endpoints[0]", "choose one of 'ecr',"),
         (
-            {"interface_endpoints": [InterfaceEndpoint.STS, InterfaceEndpoint.STS]},
-            "lists an endpoint twice",
+            {"interface_endpoints": [InterfaceEndpoint.STS, "sts"]},
+            "interface_endpoints",
+            "list each entry once; repeated: ['sts']",
         ),
+        ({"flow_log_retention": 365}, "flow_log_retention", "expected logs.RetentionDays"),
+        ({"encryption_key": "arn:aws:kms:..."}, "encryption_key", "expected kms.IKey"),
+        ({"removal_policy": "DESTROY"}, "removal_policy", "expected cdk.RemovalPolicy"),
     ],
 )
-def test_fails_when_props_are_invalid(props: dict[str, object], message: str) -> None:
+def test_fails_when_props_are_invalid(props: dict[str, object], prop: str, fix: str) -> None:
     stack = BurstStack(cdk.App(), "Net")
-    with pytest.raises(ValueError, match=r"^Network 'Network': ") as raised:
+    with pytest.raises(EmrBurstError) as raised:
         Network(stack, "Network", **props)  # type: ignore[arg-type]
-    assert message in str(raised.value)
+    (problem,) = raised.value.problems
+    assert problem.where == "Network 'Net/Network'"
+    assert problem.prop == prop
+    assert fix in problem.fix
+    assert str(problem).startswith(f"Network 'Net/Network': {prop} = ")
     assert not stack.node.children  # nothing was created before validation failed
 
 
 def test_reports_all_problems_together() -> None:
-    with pytest.raises(ValueError, match=r"cidr .*; max_azs .*; nat_gateways"):
-        Network(BurstStack(cdk.App(), "Net"), "Network", cidr="x", max_azs=9, nat_gateways=0)
+    with pytest.raises(EmrBurstError) as raised:
+        Network(
+            BurstStack(cdk.App(), "Net"),
+            "Network",
+            cidr="x",
+            max_azs=9,
+            nat_gateways=0,
+            interface_endpoints=["s3"],
+        )
+    assert [p.prop for p in raised.value.problems] == [
+        "cidr",
+        "max_azs",
+        "nat_gateways",
+        "interface_endpoints[0]",
+    ]
+    assert isinstance(raised.value, ValueError)
+
+
+def test_nat_gateways_are_judged_against_four_azs_when_max_azs_is_bad() -> None:
+    with pytest.raises(EmrBurstError) as raised:
+        Network(BurstStack(cdk.App(), "Net"), "Network", max_azs=6, nat_gateways=4)
+    assert [p.prop for p in raised.value.problems] == ["max_azs"]
+
+
+def test_interface_endpoints_accept_names_as_well_as_members() -> None:
+    template, network = _synth(interface_endpoints=["sts", "ECR_DOCKER", InterfaceEndpoint.LOGS])
+    assert set(network.interface_endpoints) == {
+        InterfaceEndpoint.STS,
+        InterfaceEndpoint.ECR_DOCKER,
+        InterfaceEndpoint.LOGS,
+    }
+    template.resource_count_is("AWS::EC2::VPCEndpoint", 4)  # three interface + the S3 gateway
+
+
+def test_fails_when_the_cidr_is_a_token() -> None:
+    stack = BurstStack(cdk.App(), "Net")
+    cidr = cdk.CfnParameter(stack, "Cidr", default="10.0.0.0/16").value_as_string
+    with pytest.raises(EmrBurstError, match=r"cidr = .*: pass a literal CIDR"):
+        Network(stack, "Network", cidr=cidr)
+
+
+def test_warns_when_the_stack_offers_fewer_azs_than_max_azs() -> None:
+    template, network = _synth(max_azs=4, nat_gateways=1)
+    zones = {
+        s["Properties"]["AvailabilityZone"]["Fn::Select"][0] for s in _subnets(template).values()
+    }
+    assert zones == {0, 1, 2}
+    warnings = [
+        str(entry.data) for entry in network.node.metadata if entry.type == "aws:cdk:warning"
+    ]
+    assert any("max_azs is 4 but the stack offers 3 availability zones" in w for w in warnings)
+
+
+def test_four_named_zones_give_four_azs_without_a_warning() -> None:
+    names = ("us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d")
+    template, network = _synth(
+        env=cdk.Environment(account="123456789012", region="us-east-1"), zones=names, max_azs=4
+    )
+    assert {s["Properties"]["AvailabilityZone"] for s in _subnets(template).values()} == set(names)
+    assert not [e for e in network.node.metadata if e.type == "aws:cdk:warning"]
