@@ -266,6 +266,10 @@ def node_class_manifest(
             "subnetSelectorTerms": [{"id": subnet} for subnet in subnet_ids],
             "securityGroupSelectorTerms": [{"id": group} for group in security_group_ids],
             "ephemeralStorage": {"size": f"{ephemeral_storage_gib}Gi"},
+            # Nodes of this class enforce NetworkPolicies (team namespaces isolate their pods);
+            # pods that no policy selects keep the default: allowed.
+            "networkPolicy": "DefaultAllow",
+            "networkPolicyEventLogs": "Disabled",
         },
     }
 
@@ -319,4 +323,14 @@ def node_pool_manifest(
                 "consolidateAfter": compute.consolidate_after,
             },
         },
+    }
+
+
+def network_policy_controller_manifest() -> dict[str, Any]:
+    """Auto Mode enforces NetworkPolicies only once the VPC CNI policy controller is switched on."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "amazon-vpc-cni", "namespace": "kube-system"},
+        "data": {"enable-network-policy-controller": "true"},
     }

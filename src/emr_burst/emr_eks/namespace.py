@@ -68,8 +68,10 @@ def namespace_manifest(
     labels: Mapping[str, str],
     quota: NamespaceQuota | None,
     limits: ContainerLimits | None,
+    *,
+    isolated: bool = False,
 ) -> list[dict[str, Any]]:
-    """The Namespace, plus its ResourceQuota and LimitRange when given."""
+    """The Namespace, plus its ResourceQuota, LimitRange and isolation policy when asked."""
     objects: list[dict[str, Any]] = [
         {
             "apiVersion": "v1",
@@ -107,7 +109,31 @@ def namespace_manifest(
                 "spec": {"limits": [limit]},
             }
         )
+    if isolated:
+        objects.append(isolation_policy(namespace))
     return objects
+
+
+ISOLATION_POLICY = "emr-burst-same-namespace-only"
+
+
+def isolation_policy(namespace: str) -> dict[str, Any]:
+    """Pods of the namespace accept connections only from pods of the same namespace.
+
+    Spark drivers, executors and EMR's job runner of a team talk to each other; nothing of another
+    team may reach them. Egress stays open: jobs reach S3, AWS endpoints in the VPC, DNS and
+    metastores, and another team's pods refuse them through their own policy.
+    """
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": ISOLATION_POLICY, "namespace": namespace},
+        "spec": {
+            "podSelector": {},
+            "policyTypes": ["Ingress"],
+            "ingress": [{"from": [{"podSelector": {}}]}],
+        },
+    }
 
 
 def _present(values: Mapping[str, str | None]) -> dict[str, str]:
@@ -187,6 +213,9 @@ class KubernetesNamespace(Construct):
     :param labels: extra labels. Default: - the managed-by and team labels only.
     :param quota: ResourceQuota. Default: - none.
     :param limits: LimitRange. Default: - none.
+    :param isolated: admit connections to its pods only from pods of this namespace (a
+        NetworkPolicy; the platform turns on enforcement). Default: - False; team namespaces
+        that ``EmrVirtualCluster`` creates are isolated.
     """
 
     def __init__(
@@ -199,6 +228,7 @@ class KubernetesNamespace(Construct):
         labels: Mapping[str, str] | None = None,
         quota: NamespaceQuota | None = None,
         limits: ContainerLimits | None = None,
+        isolated: bool = False,
     ) -> None:
         check = Checker(scope, construct_id, "KubernetesNamespace")
         if check_platform(check, platform):
@@ -218,7 +248,9 @@ class KubernetesNamespace(Construct):
             self,
             "Default",
             cluster=platform.cluster,
-            manifest=namespace_manifest(namespace, dict(labels or {}), quota, limits),
+            manifest=namespace_manifest(
+                namespace, dict(labels or {}), quota, limits, isolated=isolated
+            ),
         )
 
     def add_manifest(

@@ -34,6 +34,7 @@ from emr_burst.emr_eks.compute import (
     NodeGroupCompute,
     SparkPlacement,
     auto_mode_placement,
+    network_policy_controller_manifest,
     node_class_manifest,
     node_group_placement,
     node_pool_manifest,
@@ -385,6 +386,7 @@ class EmrEksPlatform(Construct):
             "SparkNodePools",
             cluster=self.cluster,
             manifest=[
+                network_policy_controller_manifest(),
                 node_class_manifest(
                     role_name=self.node_role.role_name,
                     subnet_ids=self.vpc.select_subnets(
@@ -447,6 +449,18 @@ class EmrEksPlatform(Construct):
             cluster=self.cluster,
             addon_name="eks-pod-identity-agent",
         )
+        # Node groups enforce NetworkPolicies through the VPC CNI add-on's policy agent; the
+        # managed add-on takes over the self-managed one EKS installs (ResolveConflicts).
+        self.vpc_cni = eks.Addon(
+            self,
+            "VpcCni",
+            cluster=self.cluster,
+            addon_name="vpc-cni",
+            configuration_values={"enableNetworkPolicy": "true"},
+        )
+        cfn_addon = self.vpc_cni.node.default_child
+        assert isinstance(cfn_addon, cdk.CfnResource)
+        cfn_addon.add_property_override("ResolveConflicts", "OVERWRITE")
 
         return node_group
 

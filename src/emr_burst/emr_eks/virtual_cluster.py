@@ -115,6 +115,7 @@ class EmrVirtualCluster(Construct):
                 labels=labels,
                 quota=quota,
                 limits=limits,
+                isolated=True,
             )
         )
         platform.register_virtual_cluster(name, self)

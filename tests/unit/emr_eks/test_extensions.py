@@ -553,3 +553,46 @@ def test_submitters_may_start_template_runs_of_every_team_template() -> None:
     assert len(template_arns) == 2
     later_id = env.stack.get_logical_id(later.resource)
     assert any(later_id in c for c in template_arns)
+
+
+def _ingress_allowed(policies: list[dict[str, Any]], source_ns: str, target_ns: str) -> bool:
+    """Kubernetes semantics for policies whose selectors are all ``{}``: a pod selected by an
+    ingress policy admits only what some rule's ``from`` admits; ``podSelector`` alone means the
+    policy's own namespace, ``namespaceSelector`` matches on the namespace name label."""
+    selecting = [
+        p
+        for p in policies
+        if p["metadata"]["namespace"] == target_ns and "Ingress" in p["spec"]["policyTypes"]
+    ]
+    if not selecting:
+        return True
+    for policy in selecting:
+        for rule in policy["spec"].get("ingress", []):
+            for peer in rule.get("from", [{}]):
+                if "namespaceSelector" in peer:
+                    labels = peer["namespaceSelector"].get("matchLabels", {})
+                    if labels in ({}, {"kubernetes.io/metadata.name": source_ns}):
+                        return True
+                elif source_ns == target_ns:
+                    return True
+    return False
+
+
+def test_team_namespaces_admit_only_their_own_pods() -> None:
+    env = imported()
+    team(env, "analytics")
+    team(env, "marketing")
+    template = Template.from_stack(env.stack)
+    policies = [
+        obj
+        for m in resources(template, "Custom::AWSCDK-EKS-KubernetesResource").values()
+        for obj in json.loads(m["Properties"]["Manifest"])
+        if obj["kind"] == "NetworkPolicy"
+    ]
+    assert len(policies) == 2
+    assert _ingress_allowed(policies, "analytics", "analytics")
+    assert not _ingress_allowed(policies, "marketing", "analytics")
+    assert not _ingress_allowed(policies, "analytics", "marketing")
+    # A system namespace is not isolated unless asked: Spark may reach a metastore there.
+    KubernetesNamespace(env.stack, "Hms", platform=env.platform, namespace="hive-metastore")
+    assert _ingress_allowed(policies, "analytics", "hive-metastore")

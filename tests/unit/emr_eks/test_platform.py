@@ -166,6 +166,18 @@ def test_auto_mode_drivers_on_demand_executors_on_spot_both_architectures(
 def test_auto_mode_node_class_uses_the_platform_node_role(auto_app: AutoModeApp) -> None:
     node_class = _node_pools(auto_app.json)["spark"]
     assert node_class["spec"]["ephemeralStorage"] == {"size": "100Gi"}
+    assert node_class["spec"]["networkPolicy"] == "DefaultAllow"
+
+
+def test_auto_mode_turns_on_network_policy_enforcement(auto_app: AutoModeApp) -> None:
+    configs = [
+        obj
+        for _, obj in manifests_in(auto_app.json)
+        if obj["kind"] == "ConfigMap" and obj["metadata"]["name"] == "amazon-vpc-cni"
+    ]
+    assert len(configs) == 1
+    assert configs[0]["metadata"]["namespace"] == "kube-system"
+    assert configs[0]["data"] == {"enable-network-policy-controller": "true"}
     auto_app.template.has_resource_properties(
         "AWS::EKS::Cluster",
         {
@@ -214,6 +226,14 @@ def test_fixed_mode_is_the_yunikorn_posts_four_m5_2xlarge(
         },
     )
     template.has_resource_properties("AWS::EKS::Addon", {"AddonName": "eks-pod-identity-agent"})
+    template.has_resource_properties(
+        "AWS::EKS::Addon",
+        {
+            "AddonName": "vpc-cni",
+            "ConfigurationValues": '{"enableNetworkPolicy":"true"}',
+            "ResolveConflicts": "OVERWRITE",
+        },
+    )
     assert platform.placement.driver_node_selector == {
         "eks.amazonaws.com/capacityType": "ON_DEMAND"
     }
