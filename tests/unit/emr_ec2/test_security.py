@@ -110,7 +110,7 @@ def test_renders_ranger_and_lake_formation_authorization() -> None:
 def test_fails_when_certificates_and_ranger_url_are_wrong() -> None:
     stack = cdk.Stack(cdk.App(), "Bad")
     role = iam.Role(stack, "Role", assumed_by=iam.AccountRootPrincipal())
-    with pytest.raises(ValueError, match=r"^EmrSecurityConfiguration 'Security': ") as err:
+    with pytest.raises(ValueError, match=r"^EmrSecurityConfiguration 'Bad/Security': ") as err:
         EmrSecurityConfiguration(
             stack,
             "Security",
@@ -122,5 +122,5 @@ def test_fails_when_certificates_and_ranger_url_are_wrong() -> None:
                 other_services_role=role,
             ),
         )
-    assert "pem_zip 'https://certs/certs.zip' is not an s3://bucket/key URI" in str(err.value)
-    assert "admin_server_url 'http://ranger:6080' must be an https:// URL" in str(err.value)
+    assert "pem_zip = 'https://certs/certs.zip': use an S3 object URI" in str(err.value)
+    assert "admin_server_url = 'http://ranger:6080': use an https:// URL" in str(err.value)

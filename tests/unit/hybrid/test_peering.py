@@ -257,7 +257,7 @@ def peering_vpc(stack: cdk.Stack) -> ec2.IVpc:
 
 def test_fails_when_peer_access_opens_to_everyone() -> None:
     _, compute, _, _ = _stacks()
-    with pytest.raises(ValueError, match=r"^HybridPeerAccess 'Access': ") as err:
+    with pytest.raises(ValueError, match=r"^HybridPeerAccess 'Compute/Access': ") as err:
         HybridPeerAccess(
             compute,
             "Access",
@@ -266,8 +266,8 @@ def test_fails_when_peer_access_opens_to_everyone() -> None:
             peer_cidr="0.0.0.0/0",
             web_ui_cidr="not-a-cidr",
         )
-    assert "peer_cidr '0.0.0.0/0' opens the ports to the internet" in str(err.value)
-    assert "web_ui_cidr 'not-a-cidr' is not an IPv4 CIDR" in str(err.value)
+    assert "peer_cidr = '0.0.0.0/0': a public /0 opens this to a large part" in str(err.value)
+    assert "web_ui_cidr = 'not-a-cidr': use an IPv4 network in CIDR form" in str(err.value)
 
 
 networks = st.builds(
