@@ -112,7 +112,7 @@ class NodeGroup:
 
     instance_types: tuple[str, ...]
     count: int
-    market: Market | None = None
+    market: Market | str | None = None
     ebs_volume_gib: int | None = None
 
 

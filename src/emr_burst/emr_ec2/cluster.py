@@ -25,7 +25,7 @@ from emr_burst.core import nag as _nag
 from emr_burst.core import rules
 from emr_burst.core.errors import Checker
 from emr_burst.core.removal import data_removal_policy
-from emr_burst.emr_ec2 import capacity, cluster_props, roles
+from emr_burst.emr_ec2 import capacity, cluster_props, network, roles
 from emr_burst.emr_ec2.base import EmrClusterBase, IEmrCluster, ImportedEmrCluster
 from emr_burst.emr_ec2.bootstrap import BootstrapAction, ClusterCatalog
 from emr_burst.emr_ec2.capacity import (
@@ -37,15 +37,16 @@ from emr_burst.emr_ec2.capacity import (
     WorkloadType,
 )
 from emr_burst.emr_ec2.cluster_props import DEFAULT_IDLE_TIMEOUT, ClusterProps
-from emr_burst.emr_ec2.releases import hadoop_major, parse_release
-from emr_burst.emr_ec2.security import EmrSecurityConfiguration
+from emr_burst.emr_ec2.security import (
+    EmrSecurityConfiguration,
+    acknowledge_cluster,
+    kerberos_attributes,
+)
 
 if TYPE_CHECKING:
     from emr_burst.hybrid.alluxio import AlluxioOptions
     from emr_burst.hybrid.catalog import QueryEngine
 
-#: The tag that ``AmazonEMRServicePolicy_v2`` requires on subnets and security groups it may use.
-EMR_MANAGED_TAG = "for-use-with-amazon-emr-managed-policies"
 #: Resources a running cluster depends on; they get the cluster's removal policy.
 _SHARES_FATE = frozenset(
     {
@@ -58,21 +59,6 @@ _SHARES_FATE = frozenset(
         "AWS::EC2::SecurityGroupEgress",
     }
 )
-
-__all__ = [
-    "EMR_MANAGED_TAG",
-    "BootstrapAction",
-    "CapacityMode",
-    "EmrCluster",
-    "IEmrCluster",
-    "Market",
-    "NodeGroup",
-    "ScalingLimits",
-    "SpotAllocationStrategy",
-    "WorkloadType",
-    "hadoop_major",
-    "parse_release",
-]
 
 
 @jsii.implements(iam.IGrantable, ec2.IConnectable)
@@ -152,9 +138,9 @@ class EmrCluster(EmrClusterBase):
         primary: NodeGroup,
         core: NodeGroup,
         task: NodeGroup | None = None,
-        workload_type: WorkloadType = WorkloadType.PERSISTENT,
-        capacity_mode: CapacityMode | None = None,
-        spot_allocation_strategy: SpotAllocationStrategy = (
+        workload_type: WorkloadType | str = WorkloadType.PERSISTENT,
+        capacity_mode: CapacityMode | str | None = None,
+        spot_allocation_strategy: SpotAllocationStrategy | str = (
             SpotAllocationStrategy.PRICE_CAPACITY_OPTIMIZED
         ),
         on_demand_fallback: bool = True,
@@ -248,7 +234,7 @@ class EmrCluster(EmrClusterBase):
         self.cluster_arn: str = cdk.Stack.of(self).format_arn(
             service="elasticmapreduce", resource="cluster", resource_name=self.cluster_id
         )
-        self._acknowledge()
+        acknowledge_cluster(self.resource, self.security_configuration)
 
     # --- importing and presets --------------------------------------------------------------
 
@@ -354,7 +340,7 @@ class EmrCluster(EmrClusterBase):
         """Let the nodes read and write ``bucket`` and its key, e.g. a migration target."""
         check = Checker(None, None, "", where=f"EmrCluster '{self.node.path}'")
         check.rule("bucket", bucket, cluster_props.BUCKET)
-        check.rule("prefix", prefix, _key_prefix)
+        check.rule("prefix", prefix, roles.key_pattern)
         check.raise_if_any()
         self._grant_bucket(bucket, write=True, prefix=prefix)
         if bucket.encryption_key is not None:
@@ -371,8 +357,8 @@ class EmrCluster(EmrClusterBase):
     def grant_bucket_read(self, bucket_name: str, prefix: str = "*") -> None:
         """Let the nodes read a bucket by name, e.g. a public dataset that no stack owns."""
         check = Checker(None, None, "", where=f"EmrCluster '{self.node.path}'")
-        check.rule("bucket_name", bucket_name, _bucket_name)
-        check.rule("prefix", prefix, _key_prefix)
+        check.rule("bucket_name", bucket_name, roles.bucket_name)
+        check.rule("prefix", prefix, roles.key_pattern)
         check.raise_if_any()
         partition = cdk.Stack.of(self).partition
         objects = f"arn:{partition}:s3:::{bucket_name}/{prefix}"
@@ -439,37 +425,13 @@ class EmrCluster(EmrClusterBase):
             subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS
         )
         self.subnets = cluster_props.select(props.vpc, selection)
-        for subnet in self.subnets.subnets:
-            cdk.Tags.of(subnet).add(EMR_MANAGED_TAG, "true")
-        self.primary_security_group = self._managed_group(
-            props.vpc, "PrimarySecurityGroup", "primary"
-        )
-        self.core_security_group = self._managed_group(
-            props.vpc, "CoreSecurityGroup", "core and task"
-        )
-        self.service_access_security_group = ec2.SecurityGroup(
-            self,
-            "ServiceAccessSecurityGroup",
-            vpc=props.vpc,
-            description=f"EMR-managed: service access to {self.node.path} in private subnets",
-            allow_all_outbound=False,
-        )
-        cdk.Tags.of(self.service_access_security_group).add(EMR_MANAGED_TAG, "true")
-        # EMR's documented minimum for clusters in private subnets: the service reaches the
-        # primary and core nodes on 8443, the primary reaches the service on 9443.
-        self.service_access_security_group.add_ingress_rule(
-            self.primary_security_group, ec2.Port.tcp(9443), "EMR service access from primary"
-        )
-        for node_group in (self.primary_security_group, self.core_security_group):
-            self.service_access_security_group.add_egress_rule(
-                node_group, ec2.Port.tcp(8443), "EMR service to cluster nodes"
-            )
-        self.additional_security_groups = tuple(props.additional_security_groups)
-        for extra in self.additional_security_groups:
-            cdk.Tags.of(extra).add(EMR_MANAGED_TAG, "true")
-        self._connections = ec2.Connections(
-            security_groups=[self.primary_security_group, self.core_security_group]
-        )
+        groups = network.ClusterGroups(self, props.vpc, props.additional_security_groups)
+        network.tag_for_emr(*self.subnets.subnets, *groups.additional)
+        self.primary_security_group = groups.primary
+        self.core_security_group = groups.core
+        self.service_access_security_group = groups.service_access
+        self.additional_security_groups = groups.additional
+        self._connections = ec2.Connections(security_groups=[groups.primary, groups.core])
 
     def _cluster(self, props: ClusterProps) -> emr.CfnCluster:
         additional = [g.security_group_id for g in self.additional_security_groups]
@@ -485,7 +447,7 @@ class EmrCluster(EmrClusterBase):
                 nodes=props.nodes,
                 markets=self.markets,
                 mode=props.mode,
-                strategy=props.spot_allocation_strategy,
+                strategy=props.strategy,
                 fallback=props.on_demand_fallback,
                 spot_timeout=props.spot_timeout or capacity.DEFAULT_SPOT_TIMEOUT,
                 subnet_ids=[s.subnet_id for s in self.subnets.subnets],
@@ -530,7 +492,7 @@ class EmrCluster(EmrClusterBase):
             managed_scaling_policy=capacity.managed_scaling_policy(
                 props.managed_scaling, props.mode
             ),
-            kerberos_attributes=self._kerberos(),
+            kerberos_attributes=kerberos_attributes(self.security_configuration),
         )
 
     def _grant_script(self, path: str) -> None:
@@ -551,61 +513,3 @@ class EmrCluster(EmrClusterBase):
             iam.PolicyStatement(actions=["s3:ListBucket"], resources=[bucket.bucket_arn]),
             iam.PolicyStatement(actions=actions, resources=[bucket.arn_for_objects(prefix)]),
         )
-
-    def _managed_group(self, vpc: ec2.IVpc, construct_id: str, role: str) -> ec2.SecurityGroup:
-        group = ec2.SecurityGroup(
-            self,
-            construct_id,
-            vpc=vpc,
-            description=f"EMR-managed: {role} nodes of {self.node.path}",
-            allow_all_outbound=True,
-        )
-        cdk.Tags.of(group).add(EMR_MANAGED_TAG, "true")
-        return group
-
-    def _kerberos(self) -> emr.CfnCluster.KerberosAttributesProperty | None:
-        kerberos = self.security_configuration.kerberos
-        if kerberos is None:
-            return None
-        return emr.CfnCluster.KerberosAttributesProperty(
-            realm=kerberos.realm,
-            # A dynamic reference: CloudFormation resolves it at deploy time, the template holds
-            # only the secret's ARN.
-            kdc_admin_password=kerberos.kdc_admin_password.secret_value.unsafe_unwrap(),
-        )
-
-    def _acknowledge(self) -> None:
-        _nag.acknowledge(
-            self.resource,
-            "Local disk and EBS encryption are on: EncryptionConfiguration.AtRestEncryption"
-            "Configuration.LocalDiskEncryptionConfiguration uses AwsKms with EnableEbsEncryption, "
-            "as the EMR API defines it; cdk-nag's EMR4 looks for EnableAtRestEncryption at the top "
-            "of the document instead of under EncryptionConfiguration, so it cannot see it.",
-            "AwsSolutions-EMR4",
-        )
-        if self.security_configuration.kerberos is None:
-            _nag.acknowledge(
-                self.resource,
-                "Nodes run in private subnets with no EC2 key pair; operators reach them only "
-                "through SSM Session Manager (IAM-authenticated), and Kerberos is available by "
-                "passing KerberosOptions to the security configuration.",
-                "AwsSolutions-EMR5",
-                "AwsSolutions-EMR6",
-                "HIPAA.Security-EMRKerberosEnabled",
-            )
-
-
-def _bucket_name(value: Any) -> str | None:
-    if rules.unresolved(value):
-        return None
-    return (
-        rules.s3_prefix_uri(f"s3://{value}")
-        if isinstance(value, str)
-        else (f"expected a bucket name such as 'my-bucket', got {type(value).__name__}")
-    )
-
-
-def _key_prefix(value: Any) -> str | None:
-    if isinstance(value, str) and value and not value.startswith("/"):
-        return None
-    return "use an object key pattern such as '*' or 'data/*' (no leading '/')"

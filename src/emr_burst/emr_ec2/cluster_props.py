@@ -62,9 +62,9 @@ class ClusterProps:
     primary: NodeGroup
     core: NodeGroup
     task: NodeGroup | None = None
-    workload_type: WorkloadType = WorkloadType.PERSISTENT
-    capacity_mode: CapacityMode | None = None
-    spot_allocation_strategy: SpotAllocationStrategy = (
+    workload_type: WorkloadType | str = WorkloadType.PERSISTENT
+    capacity_mode: CapacityMode | str | None = None
+    spot_allocation_strategy: SpotAllocationStrategy | str = (
         SpotAllocationStrategy.PRICE_CAPACITY_OPTIMIZED
     )
     on_demand_fallback: bool = True
@@ -86,9 +86,19 @@ class ClusterProps:
     #: Resolved by :func:`check_props`: the market of each node role present.
     markets: dict[str, Market] = field(default_factory=dict)
 
+    # The typed views below hold once check_props has normalized the props.
+
     @property
     def mode(self) -> CapacityMode:
-        return self.capacity_mode or self.workload_type.capacity_mode
+        if isinstance(self.capacity_mode, CapacityMode):
+            return self.capacity_mode
+        assert isinstance(self.workload_type, WorkloadType)
+        return self.workload_type.capacity_mode
+
+    @property
+    def strategy(self) -> SpotAllocationStrategy:
+        assert isinstance(self.spot_allocation_strategy, SpotAllocationStrategy)
+        return self.spot_allocation_strategy
 
     @property
     def nodes(self) -> dict[str, NodeGroup]:
@@ -153,7 +163,10 @@ def check_props(check: Checker, props: ClusterProps) -> ClusterProps:
         bootstrap_actions=actions,
         catalogs=catalogs,
         additional_security_groups=tuple(props.additional_security_groups),
-        markets={role: node.market or workload.markets[role] for role, node in normalized.items()},
+        markets={
+            role: node.market if isinstance(node.market, Market) else workload.markets[role]
+            for role, node in normalized.items()
+        },
         primary=normalized["primary"],
         core=normalized["core"],
         task=normalized.get("task"),

@@ -6,11 +6,14 @@ the cluster (``bucket.grant_read(cluster)``) lands in one customer-managed polic
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from emr_burst.core import nag as _nag
+from emr_burst.core import rules
 from emr_burst.core.iam import ManagedPolicyRole
 
 _KEY_ACTIONS = [
@@ -126,3 +129,21 @@ def service_policy(
     )
     policy.add_statements(key_statement(key, grants=True))
     return policy
+
+
+def bucket_name(value: Any) -> str | None:
+    """A bucket granted by name (not an ``s3://`` URI)."""
+    if rules.unresolved(value):
+        return None
+    if not isinstance(value, str):
+        return f"expected a bucket name such as 'my-bucket', got {type(value).__name__}"
+    if value.startswith("s3://"):
+        return "pass the bucket name alone, not an S3 URI: 'my-bucket'"
+    return rules.s3_prefix_uri(f"s3://{value}")
+
+
+def key_pattern(value: Any) -> str | None:
+    """The objects a grant covers: ``*`` or a key pattern such as ``data/*``."""
+    if isinstance(value, str) and value and not value.startswith("/"):
+        return None
+    return "use an object key pattern such as '*' or 'data/*' (no leading '/')"

@@ -117,7 +117,7 @@ class HybridPeerAccess(Construct):
         construct_id: str,
         *,
         vpc: ec2.IVpc,
-        side: PeerSide,
+        side: PeerSide | str,
         peer_cidr: str,
         web_ui_cidr: str | None = None,
         hadoop_major: int = 2,

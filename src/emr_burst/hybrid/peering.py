@@ -65,8 +65,12 @@ def cidr_problems(name: str, cidr: str, peer_name: str, peer_cidr: str) -> list[
 
 def known_cidr(vpc: ec2.IVpc) -> str | None:
     """The VPC's IPv4 CIDR when it is known at synth time (a VPC made in this app), else None."""
-    if not cdk.Token.is_unresolved(vpc.vpc_cidr_block):
-        return vpc.vpc_cidr_block
+    try:
+        block = vpc.vpc_cidr_block
+    except RuntimeError:  # an imported VPC without vpc_cidr_block
+        return None
+    if not cdk.Token.is_unresolved(block):
+        return block
     child = vpc.node.default_child
     if (
         isinstance(child, ec2.CfnVPC)

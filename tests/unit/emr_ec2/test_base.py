@@ -100,6 +100,7 @@ def test_metrics_use_the_emr_namespace_and_job_flow_dimension() -> None:
     cluster = _cluster(stack, vpc)
     metric = cluster.metric_apps_pending()
     assert (metric.namespace, metric.metric_name) == ("AWS/ElasticMapReduce", "AppsPending")
+    assert metric.dimensions is not None
     assert stack.resolve(metric.dimensions["JobFlowId"]) == stack.resolve(cluster.cluster_id)
     assert cluster.metric_is_idle().statistic == "Minimum"
     assert cluster.metric_hdfs_utilization().metric_name == "HDFSUtilization"
@@ -147,7 +148,7 @@ def test_grants_to_an_imported_cluster_go_to_its_role() -> None:
         stack, "Imported", cluster_id="j-2AXXXXXXGAPLF", instance_role=role
     )
     s3.Bucket(stack, "Data").grant_read(cluster)
-    policies: dict[str, Any] = Template.from_stack(stack).find_resources("AWS::IAM::Policy")
+    policies = Template.from_stack(stack).find_resources("AWS::IAM::Policy")
     assert len(policies) == 1  # a plain iam.Role keeps grants inline; pass a ManagedPolicyRole
 
 

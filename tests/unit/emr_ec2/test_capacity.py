@@ -100,7 +100,7 @@ def test_fails_when_node_is_not_a_node_group() -> None:
 
 
 def test_fails_when_market_is_unknown() -> None:
-    (found,) = _node(NodeGroup(("m5.xlarge",), 2, "RESERVED")).problems  # type: ignore[arg-type]
+    (found,) = _node(NodeGroup(("m5.xlarge",), 2, "RESERVED")).problems
     assert found.prop == "core.market"
     assert "'ON_DEMAND', 'SPOT'" in found.fix
 

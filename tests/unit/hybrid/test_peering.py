@@ -14,6 +14,7 @@ from aws_cdk.assertions import Match, Template
 from hypothesis import given
 from hypothesis import strategies as st
 
+from emr_burst.core.errors import EmrBurstError
 from emr_burst.core.stack import BurstStack
 from emr_burst.hybrid.peering import (
     HybridPeerAccess,
@@ -24,6 +25,7 @@ from emr_burst.hybrid.peering import (
     cidr_problems,
     web_ui_ports,
 )
+from tests.unit.emr_ec2.problems import problem
 
 ONPREM_CIDR = "10.100.0.0/16"
 COMPUTE_CIDR = "10.0.0.0/16"
@@ -285,3 +287,137 @@ def test_overlap_is_reported_exactly_when_ranges_share_addresses(a: str, b: str)
     )
     problems = cidr_problems("cidr", a, "peer_cidr", b)
     assert bool(problems) == shares
+
+
+# --- bad input a new user gives ----------------------------------------------------------------
+
+
+def test_fails_when_imported_vpc_has_no_route_table_ids() -> None:
+    _, compute, onprem, _ = _stacks()
+    imported = ec2.Vpc.from_vpc_attributes(
+        onprem,
+        "Imported",
+        vpc_id="vpc-12345678",
+        availability_zones=["us-west-1a", "us-west-1b"],
+        private_subnet_ids=["subnet-1", "subnet-2"],
+    )
+    with pytest.raises(EmrBurstError) as err:
+        HybridPeering(
+            onprem,
+            "Peering",
+            vpc=imported,
+            cidr=ONPREM_CIDR,
+            peer_vpc=_vpc(compute, COMPUTE_CIDR),
+            peer_cidr=COMPUTE_CIDR,
+        )
+    assert "private_subnet_route_table_ids" in problem(err, "vpc").fix
+
+
+def test_fails_when_vpc_has_no_private_subnets() -> None:
+    _, compute, onprem, _ = _stacks()
+    public_only = ec2.Vpc(
+        onprem,
+        "Vpc",
+        ip_addresses=ec2.IpAddresses.cidr(ONPREM_CIDR),
+        max_azs=2,
+        nat_gateways=0,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC)
+        ],
+    )
+    with pytest.raises(EmrBurstError) as err:
+        HybridPeering(
+            onprem,
+            "Peering",
+            vpc=public_only,
+            peer_vpc=_vpc(compute, COMPUTE_CIDR),
+            peer_cidr=COMPUTE_CIDR,
+        )
+    assert "no private or isolated subnets" in problem(err, "vpc").fix
+
+
+def test_fails_when_peer_cidr_differs_from_the_peer_vpc() -> None:
+    _, compute, onprem, _ = _stacks()
+    with pytest.raises(EmrBurstError) as err:
+        HybridPeering(
+            onprem,
+            "Peering",
+            vpc=_vpc(onprem, ONPREM_CIDR),
+            peer_vpc=_vpc(compute, COMPUTE_CIDR),
+            peer_cidr="10.1.0.0/16",
+        )
+    assert "has the CIDR '10.0.0.0/16'" in problem(err, "peer_cidr").fix
+
+
+def test_fails_when_peer_vpc_is_a_vpc_id() -> None:
+    _, _, onprem, _ = _stacks()
+    with pytest.raises(EmrBurstError) as err:
+        HybridPeering(
+            onprem,
+            "Peering",
+            vpc=_vpc(onprem, ONPREM_CIDR),
+            peer_vpc="vpc-12345678",  # type: ignore[arg-type]
+            peer_cidr=COMPUTE_CIDR,
+        )
+    assert "ec2.IVpc" in problem(err, "peer_vpc").fix
+
+
+def test_fails_when_peer_region_is_misspelled() -> None:
+    _, compute, onprem, _ = _stacks()
+    with pytest.raises(EmrBurstError) as err:
+        HybridPeering(
+            onprem,
+            "Peering",
+            vpc=_vpc(onprem, ONPREM_CIDR),
+            peer_vpc=_vpc(compute, COMPUTE_CIDR),
+            peer_cidr=COMPUTE_CIDR,
+            peer_region="us-east1",
+        )
+    assert "did you mean 'us-east-1'" in problem(err, "peer_region").fix
+
+
+def test_fails_when_web_ui_cidr_is_half_the_internet() -> None:
+    _, compute, _, _ = _stacks()
+    with pytest.raises(EmrBurstError) as err:
+        HybridPeerAccess(
+            compute,
+            "Access",
+            vpc=_vpc(compute, COMPUTE_CIDR),
+            side=PeerSide.COMPUTE,
+            peer_cidr=ONPREM_CIDR,
+            web_ui_cidr="0.0.0.0/1",
+        )
+    assert "a public /1 opens this" in problem(err, "web_ui_cidr").fix
+
+
+def test_side_may_be_given_by_name() -> None:
+    _, compute, _, _ = _stacks()
+    access = HybridPeerAccess(
+        compute,
+        "Access",
+        vpc=_vpc(compute, COMPUTE_CIDR),
+        side="compute",
+        peer_cidr=ONPREM_CIDR,
+    )
+    assert {p.port for p in access.ports} == {8889, 19998, 29999, 19999}
+
+
+def test_fails_when_side_or_hadoop_line_is_unknown() -> None:
+    _, compute, _, _ = _stacks()
+    with pytest.raises(EmrBurstError) as err:
+        HybridPeerAccess(
+            compute,
+            "Access",
+            vpc=_vpc(compute, COMPUTE_CIDR),
+            side="burst",
+            peer_cidr=ONPREM_CIDR,
+            hadoop_major=4,
+        )
+    assert "'onprem', 'compute'" in problem(err, "side").fix
+    assert "from 2 to 3" in problem(err, "hadoop_major").fix
+
+
+def test_fails_when_burst_ports_get_an_unknown_hadoop_line() -> None:
+    with pytest.raises(EmrBurstError) as err:
+        burst_ports(PeerSide.ONPREM, hadoop_major=4)
+    assert "from 2 to 3" in problem(err, "hadoop_major").fix
