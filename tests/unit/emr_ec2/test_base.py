@@ -14,28 +14,16 @@ from aws_cdk.assertions import Match, Template
 
 from emr_burst.core.errors import EmrBurstError
 from emr_burst.emr_ec2 import IEmrCluster
-from emr_burst.emr_ec2.capacity import NodeGroup, WorkloadType
+from emr_burst.emr_ec2.capacity import WorkloadType
 from emr_burst.emr_ec2.cluster import EmrCluster
 from emr_burst.emr_ec2.operations import EmrOperations
-from tests.unit.emr_ec2.problems import problem
+from tests.unit.emr_ec2.helpers import cluster_props, problem, stack_and_vpc
 
-
-def _stack() -> tuple[cdk.Stack, ec2.Vpc]:
-    stack = cdk.Stack(cdk.App(), "Test", env=cdk.Environment(region="us-east-1"))
-    return stack, ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=1)
+_stack = stack_and_vpc
 
 
 def _cluster(stack: cdk.Stack, vpc: ec2.IVpc) -> EmrCluster:
-    return EmrCluster(
-        stack,
-        "Cluster",
-        vpc=vpc,
-        release_label="emr-6.15.0",
-        applications=["Hadoop", "Spark"],
-        primary=NodeGroup(("m5.xlarge",), 1),
-        core=NodeGroup(("m5.xlarge",), 2),
-        workload_type=WorkloadType.TEST,
-    )
+    return EmrCluster(stack, "Cluster", **cluster_props(vpc), workload_type=WorkloadType.TEST)
 
 
 def test_a_made_cluster_is_an_iemrcluster() -> None:

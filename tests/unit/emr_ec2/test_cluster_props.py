@@ -13,25 +13,16 @@ from emr_burst.core.errors import EmrBurstError
 from emr_burst.emr_ec2 import BootstrapAction, EngineCatalog, QueryEngine
 from emr_burst.emr_ec2.capacity import CapacityMode, Market, NodeGroup, WorkloadType
 from emr_burst.emr_ec2.cluster import EmrCluster
-from tests.unit.emr_ec2.problems import problem
+from tests.unit.emr_ec2.helpers import cluster_props, problem, stack_and_vpc
 
 METASTORE = "thrift://ip-10-100-1-5.ec2.internal:9083"
 
 
-def _stack() -> tuple[cdk.Stack, ec2.Vpc]:
-    stack = cdk.Stack(cdk.App(), "Test", env=cdk.Environment(region="us-east-1"))
-    return stack, ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=1)
+_stack = stack_and_vpc
 
 
 def _props(vpc: ec2.IVpc, **overrides: Any) -> dict[str, Any]:
-    props: dict[str, Any] = {
-        "vpc": vpc,
-        "release_label": "emr-6.15.0",
-        "applications": ["Hadoop"],
-        "primary": NodeGroup(("m5.xlarge",), 1),
-        "core": NodeGroup(("m5.xlarge",), 2),
-    }
-    return props | overrides
+    return cluster_props(vpc) | overrides
 
 
 def _fails(**overrides: Any) -> pytest.ExceptionInfo[EmrBurstError]:

@@ -13,7 +13,7 @@ from aws_cdk.assertions import Match, Template
 from emr_burst.core.errors import EmrBurstError
 from emr_burst.emr_ec2.cluster import EmrCluster
 from emr_burst.emr_ec2.operations import EmrEvent, EmrOperations, EmrStep
-from tests.unit.emr_ec2.problems import problem
+from tests.unit.emr_ec2.helpers import problem
 
 
 def _cluster() -> tuple[cdk.Stack, EmrCluster]:

@@ -6,7 +6,7 @@ import pytest
 
 from emr_burst.core.errors import EmrBurstError
 from emr_burst.emr_ec2 import releases
-from tests.unit.emr_ec2.problems import problem
+from tests.unit.emr_ec2.helpers import problem
 
 
 def test_hadoop_line_follows_the_emr_line() -> None:

@@ -18,7 +18,7 @@ from emr_burst.emr_ec2.security import (
     RangerAuthorization,
     TlsCertificates,
 )
-from tests.unit.emr_ec2.problems import problem
+from tests.unit.emr_ec2.helpers import problem
 
 PEM_ZIP = "s3://certs-bucket/emr/certs.zip"
 

@@ -25,26 +25,28 @@ from emr_burst.hybrid.peering import (
     cidr_problems,
     web_ui_ports,
 )
-from tests.unit.emr_ec2.problems import problem
+from tests.unit.emr_ec2.helpers import problem
 
 ONPREM_CIDR = "10.100.0.0/16"
 COMPUTE_CIDR = "10.0.0.0/16"
 WEB_UI_CIDR = "203.0.113.7/32"
 
 
-def _vpc(stack: cdk.Stack, cidr: str) -> ec2.Vpc:
+def _vpc(stack: cdk.Stack, cidr: str, *, public_only: bool = False) -> ec2.Vpc:
     # Two AZs, private (with NAT) and isolated tiers: four route tables that need the peer CIDR.
+    tiers = [ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC)]
+    if not public_only:
+        tiers += [
+            ec2.SubnetConfiguration(name="Private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            ec2.SubnetConfiguration(name="Isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+        ]
     return ec2.Vpc(
         stack,
         "Vpc",
         ip_addresses=ec2.IpAddresses.cidr(cidr),
         max_azs=2,
-        nat_gateways=1,
-        subnet_configuration=[
-            ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC),
-            ec2.SubnetConfiguration(name="Private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
-            ec2.SubnetConfiguration(name="Isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
-        ],
+        nat_gateways=0 if public_only else 1,
+        subnet_configuration=tiers,
     )
 
 
@@ -292,87 +294,56 @@ def test_overlap_is_reported_exactly_when_ranges_share_addresses(a: str, b: str)
 # --- bad input a new user gives ----------------------------------------------------------------
 
 
-def test_fails_when_imported_vpc_has_no_route_table_ids() -> None:
+def _peering_fails(**props: Any) -> pytest.ExceptionInfo[EmrBurstError]:
+    """HybridPeering from the on-prem stack to a compute VPC, with ``props`` overriding."""
     _, compute, onprem, _ = _stacks()
-    imported = ec2.Vpc.from_vpc_attributes(
-        onprem,
+    defaults: dict[str, Any] = {
+        "peer_vpc": _vpc(compute, COMPUTE_CIDR),
+        "peer_cidr": COMPUTE_CIDR,
+    }
+    vpc = props.pop("vpc", None)
+    with pytest.raises(EmrBurstError) as err:
+        HybridPeering(
+            onprem,
+            "Peering",
+            vpc=vpc(onprem) if vpc else _vpc(onprem, ONPREM_CIDR),
+            **(defaults | props),
+        )
+    return err
+
+
+def _imported(stack: cdk.Stack) -> ec2.IVpc:
+    return ec2.Vpc.from_vpc_attributes(
+        stack,
         "Imported",
         vpc_id="vpc-12345678",
         availability_zones=["us-west-1a", "us-west-1b"],
         private_subnet_ids=["subnet-1", "subnet-2"],
     )
-    with pytest.raises(EmrBurstError) as err:
-        HybridPeering(
-            onprem,
-            "Peering",
-            vpc=imported,
-            cidr=ONPREM_CIDR,
-            peer_vpc=_vpc(compute, COMPUTE_CIDR),
-            peer_cidr=COMPUTE_CIDR,
-        )
+
+
+def test_fails_when_imported_vpc_has_no_route_table_ids() -> None:
+    err = _peering_fails(vpc=_imported, cidr=ONPREM_CIDR)
     assert "private_subnet_route_table_ids" in problem(err, "vpc").fix
 
 
 def test_fails_when_vpc_has_no_private_subnets() -> None:
-    _, compute, onprem, _ = _stacks()
-    public_only = ec2.Vpc(
-        onprem,
-        "Vpc",
-        ip_addresses=ec2.IpAddresses.cidr(ONPREM_CIDR),
-        max_azs=2,
-        nat_gateways=0,
-        subnet_configuration=[
-            ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC)
-        ],
-    )
-    with pytest.raises(EmrBurstError) as err:
-        HybridPeering(
-            onprem,
-            "Peering",
-            vpc=public_only,
-            peer_vpc=_vpc(compute, COMPUTE_CIDR),
-            peer_cidr=COMPUTE_CIDR,
-        )
+    err = _peering_fails(vpc=lambda stack: _vpc(stack, ONPREM_CIDR, public_only=True))
     assert "no private or isolated subnets" in problem(err, "vpc").fix
 
 
 def test_fails_when_peer_cidr_differs_from_the_peer_vpc() -> None:
-    _, compute, onprem, _ = _stacks()
-    with pytest.raises(EmrBurstError) as err:
-        HybridPeering(
-            onprem,
-            "Peering",
-            vpc=_vpc(onprem, ONPREM_CIDR),
-            peer_vpc=_vpc(compute, COMPUTE_CIDR),
-            peer_cidr="10.1.0.0/16",
-        )
+    err = _peering_fails(peer_cidr="10.1.0.0/16")
     assert "has the CIDR '10.0.0.0/16'" in problem(err, "peer_cidr").fix
 
 
 def test_fails_when_peer_vpc_is_a_vpc_id() -> None:
-    _, _, onprem, _ = _stacks()
-    with pytest.raises(EmrBurstError) as err:
-        HybridPeering(
-            onprem,
-            "Peering",
-            vpc=_vpc(onprem, ONPREM_CIDR),
-            peer_vpc="vpc-12345678",  # type: ignore[arg-type]
-            peer_cidr=COMPUTE_CIDR,
-        )
+    err = _peering_fails(peer_vpc="vpc-12345678")
     assert "ec2.IVpc" in problem(err, "peer_vpc").fix
 
 
 def test_fails_when_peer_region_is_misspelled() -> None:
-    _, compute, onprem, _ = _stacks()
-    with pytest.raises(EmrBurstError) as err:
-        HybridPeering(
-            onprem,
-            "Peering",
-            vpc=_vpc(onprem, ONPREM_CIDR),
-            peer_vpc=_vpc(compute, COMPUTE_CIDR),
-            peer_cidr=COMPUTE_CIDR,
-            peer_region="us-east1",
-        )
+    err = _peering_fails(peer_region="us-east1")
     assert "did you mean 'us-east-1'" in problem(err, "peer_region").fix
 
 

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
-import aws_cdk as cdk
 import pytest
-from aws_cdk import aws_ec2 as ec2
 
 from emr_burst.core.errors import EmrBurstError
 from emr_burst.emr_ec2.cluster import EmrCluster
 from emr_burst.hybrid import presets
 from emr_burst.hybrid.alluxio import AlluxioOptions
 from emr_burst.hybrid.catalog import EngineCatalog, QueryEngine
-from tests.unit.emr_ec2.problems import problem
+from tests.unit.emr_ec2.helpers import problem, stack_and_vpc
 
 SCRIPT = "s3://alluxio-public/emr/2.0.1/alluxio-emr.sh"
 METASTORE = "thrift://ip-10-100-1-5.us-west-1.compute.internal:9083"
 
 
-def _stack() -> tuple[cdk.Stack, ec2.Vpc]:
-    stack = cdk.Stack(cdk.App(), "Test", env=cdk.Environment(region="us-east-1"))
-    return stack, ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=1)
+_stack = stack_and_vpc
 
 
 def _burst(**overrides: Any) -> EmrCluster:
@@ -114,3 +112,13 @@ def test_fails_when_on_prem_configurations_is_not_a_dict() -> None:
     with pytest.raises(EmrBurstError) as err:
         presets.on_prem_proxy(stack, "OnPrem", vpc=vpc, configurations="hdfs-site")
     assert "dict of classification" in problem(err, "configurations").fix
+
+
+@pytest.mark.parametrize(
+    "first", ["emr_burst.hybrid", "emr_burst.emr_ec2", "emr_burst.hybrid.presets"]
+)
+def test_packages_import_in_any_order(first: str) -> None:
+    # emr_ec2 re-exports hybrid's Alluxio and catalog names while hybrid's presets build on
+    # EmrCluster: neither order may hit a partially initialized module.
+    code = f"import {first}; import emr_burst.constructs as c; c.EmrCluster; c.AlluxioOptions"
+    subprocess.run([sys.executable, "-c", code], check=True)
