@@ -256,8 +256,8 @@ class EmrCluster(EmrClusterBase):
                 instance_role=iam.Role.from_role_name(self, "Nodes", "EMR_EC2_DefaultRole"))
 
         :param cluster_id: the cluster's id (``j-...``).
-        :param instance_role: the nodes' role, which grants go to. Default: - unknown; grants
-            add nothing and warn.
+        :param instance_role: the nodes' role, which grants go to. Default: - unknown; a grant
+            to the cluster then fails and says to pass it.
         :param security_groups: what ``connections`` manages. Default: - none.
         """
         return ImportedEmrCluster(
