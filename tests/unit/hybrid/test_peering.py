@@ -347,43 +347,29 @@ def test_fails_when_peer_region_is_misspelled() -> None:
     assert "did you mean 'us-east-1'" in problem(err, "peer_region").fix
 
 
-def test_fails_when_web_ui_cidr_is_half_the_internet() -> None:
+def _compute_access(**props: Any) -> HybridPeerAccess:
+    """HybridPeerAccess on the compute side, with ``props`` overriding."""
     _, compute, _, _ = _stacks()
+    defaults: dict[str, Any] = {"side": PeerSide.COMPUTE, "peer_cidr": ONPREM_CIDR}
+    return HybridPeerAccess(
+        compute, "Access", vpc=_vpc(compute, COMPUTE_CIDR), **(defaults | props)
+    )
+
+
+def test_fails_when_web_ui_cidr_is_half_the_internet() -> None:
     with pytest.raises(EmrBurstError) as err:
-        HybridPeerAccess(
-            compute,
-            "Access",
-            vpc=_vpc(compute, COMPUTE_CIDR),
-            side=PeerSide.COMPUTE,
-            peer_cidr=ONPREM_CIDR,
-            web_ui_cidr="0.0.0.0/1",
-        )
+        _compute_access(web_ui_cidr="0.0.0.0/1")
     assert "a public /1 opens this" in problem(err, "web_ui_cidr").fix
 
 
 def test_side_may_be_given_by_name() -> None:
-    _, compute, _, _ = _stacks()
-    access = HybridPeerAccess(
-        compute,
-        "Access",
-        vpc=_vpc(compute, COMPUTE_CIDR),
-        side="compute",
-        peer_cidr=ONPREM_CIDR,
-    )
+    access = _compute_access(side="compute")
     assert {p.port for p in access.ports} == {8889, 19998, 29999, 19999}
 
 
 def test_fails_when_side_or_hadoop_line_is_unknown() -> None:
-    _, compute, _, _ = _stacks()
     with pytest.raises(EmrBurstError) as err:
-        HybridPeerAccess(
-            compute,
-            "Access",
-            vpc=_vpc(compute, COMPUTE_CIDR),
-            side="burst",
-            peer_cidr=ONPREM_CIDR,
-            hadoop_major=4,
-        )
+        _compute_access(side="burst", hadoop_major=4)
     assert "'onprem', 'compute'" in problem(err, "side").fix
     assert "from 2 to 3" in problem(err, "hadoop_major").fix
 
