@@ -29,7 +29,10 @@ E = TypeVar("E", bound=enum.Enum)
 
 def unresolved(value: Any) -> bool:
     """True for a CDK token (a string, number or list only known at deploy time)."""
-    return isinstance(value, (str, int, float, list)) and cdk.Token.is_unresolved(value)
+    if isinstance(value, list):
+        # A list token is a list of encoded strings; other lists cannot be handed to jsii.
+        return all(isinstance(item, str) for item in value) and cdk.Token.is_unresolved(value)
+    return isinstance(value, (str, int, float)) and cdk.Token.is_unresolved(value)
 
 
 def _text(value: Any, example: str) -> str | None:
@@ -583,3 +586,82 @@ def log_retention_days(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int) or value not in LOG_RETENTION_DAYS:
         return "CloudWatch Logs accepts only " + ", ".join(map(str, LOG_RETENTION_DAYS)) + " days"
     return None
+
+
+# --- emr_ec2 / hybrid ---------------------------------------------------------------------------
+
+
+def at_least(low: int, *, unit: str = "") -> Rule:
+    """A whole number of at least ``low`` (a bool is not a number)."""
+    suffix = f" {unit}" if unit else ""
+
+    def rule(value: Any) -> str | None:
+        if unresolved(value):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            return f"use a whole number of at least {low}{suffix}"
+        return None
+
+    return rule
+
+
+def duration(low: cdk.Duration, high: cdk.Duration, *, step: cdk.Duration | None = None) -> Rule:
+    """An ``aws_cdk.Duration`` from ``low`` to ``high``, a whole multiple of ``step`` if given."""
+    low_ms, high_ms = low.to_milliseconds(), high.to_milliseconds()
+    step_ms = step.to_milliseconds() if step is not None else 1
+    steps = f" in steps of {step.to_human_string()}" if step is not None else ""
+
+    def rule(value: Any) -> str | None:
+        if (fix := cdk_duration(value)) is not None:
+            return fix
+        millis = value.to_milliseconds(integral=False)
+        if millis % step_ms or not low_ms <= millis <= high_ms:
+            return (
+                f"use a Duration from {low.to_human_string()} to {high.to_human_string()}{steps}; "
+                f"got {value.to_human_string()}"
+            )
+        return None
+
+    return rule
+
+
+def string_map(example: str) -> Rule:
+    """A mapping of strings to strings, e.g. Hadoop or Alluxio properties."""
+
+    def rule(value: Any) -> str | None:
+        if isinstance(value, str) or not callable(getattr(value, "items", None)):
+            return f"expected a dict of strings such as {example}, got {type(value).__name__}"
+        bad = [k for k, v in value.items() if not isinstance(k, str) or not isinstance(v, str)]
+        if bad:
+            return f"keys and values must be strings such as {example}; check {bad!r}"
+        return None
+
+    return rule
+
+
+def boolean(value: Any) -> str | None:
+    """``True`` or ``False`` (a string such as ``'false'`` would count as true)."""
+    if isinstance(value, bool):
+        return None
+    return f"expected True or False, got {type(value).__name__}"
+
+
+def optional(rule: Rule) -> Rule:
+    """``rule``, or ``None``."""
+
+    def check(value: Any) -> str | None:
+        return None if value is None else rule(value)
+
+    return check
+
+
+def strings(example: str) -> Rule:
+    """:func:`string_list`, safe for lists of any objects (``unresolved`` hands lists to jsii)."""
+    listed = string_list(example)
+
+    def rule(value: Any) -> str | None:
+        if isinstance(value, (list, tuple)) and not all(isinstance(v, str) for v in value):
+            return listed(tuple(value))
+        return listed(value)
+
+    return rule

@@ -1,18 +1,16 @@
 """EMR on EC2: clusters, capacity, releases, security configuration and operations."""
 
-from emr_burst.emr_ec2.cluster import (
-    AlluxioOptions,
-    BootstrapAction,
+from emr_burst.emr_ec2.base import IEmrCluster
+from emr_burst.emr_ec2.bootstrap import BootstrapAction
+from emr_burst.emr_ec2.capacity import (
     CapacityMode,
-    EmrCluster,
-    EngineCatalog,
     Market,
     NodeGroup,
-    QueryEngine,
     ScalingLimits,
     SpotAllocationStrategy,
     WorkloadType,
 )
+from emr_burst.emr_ec2.cluster import EmrCluster
 from emr_burst.emr_ec2.operations import EmrEvent, EmrOperations, EmrStep
 from emr_burst.emr_ec2.security import (
     EmrSecurityConfiguration,
@@ -21,6 +19,10 @@ from emr_burst.emr_ec2.security import (
     RangerAuthorization,
     TlsCertificates,
 )
+
+# Moved to emr_burst.hybrid (the burst tutorial's pieces); still importable from here.
+from emr_burst.hybrid.alluxio import AlluxioOptions
+from emr_burst.hybrid.catalog import EngineCatalog, QueryEngine
 
 __all__ = [
     "AlluxioOptions",
@@ -32,6 +34,7 @@ __all__ = [
     "EmrSecurityConfiguration",
     "EmrStep",
     "EngineCatalog",
+    "IEmrCluster",
     "KerberosOptions",
     "LakeFormationAuthorization",
     "Market",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -21,13 +22,18 @@ from constructs import Construct
 
 from emr_burst.core import kms as _kms
 from emr_burst.core import nag as _nag
+from emr_burst.core import rules
+from emr_burst.core.errors import Checker
 from emr_burst.core.removal import data_removal_policy
-from emr_burst.emr_ec2.cluster import EmrCluster
+from emr_burst.emr_ec2.base import METRIC_PERIOD, IEmrCluster, cluster_rule
+from emr_burst.emr_ec2.bootstrap import emr_name
 
-#: EMR publishes its CloudWatch metrics every five minutes.
-METRIC_PERIOD = cdk.Duration.minutes(5)
 DEFAULT_IDLE_ALARM_AFTER = cdk.Duration.minutes(30)
-MAX_IDLE_ALARM_AFTER_MIN = 24 * 60
+#: An idle alarm waits a whole number of EMR's 5-minute periods, up to a day.
+idle_alarm_after_rule = rules.duration(METRIC_PERIOD, cdk.Duration.days(1), step=METRIC_PERIOD)
+#: HDFS fill level that alarms, in whole percent (0 would alarm on an empty HDFS).
+hdfs_percent_rule = rules.integer(1, 100, unit="(percent)")
+MAX_STEP_RETRIES = 10
 
 
 class EmrEvent(enum.Enum):
@@ -77,7 +83,8 @@ class EmrOperations(Construct):
         )
         ops.topic.add_subscription(subscriptions.EmailSubscription("ops@example.com"))
 
-    :param cluster: the cluster to watch.
+    :param cluster: the cluster to watch: an ``EmrCluster`` or any :class:`IEmrCluster`, e.g.
+        ``EmrCluster.from_cluster_attributes(...)``.
     :param idle_alarm_after: how long idle before alarming, a multiple of 5 minutes up to a day.
         Default: - 30 minutes.
     :param hdfs_utilization_percent: HDFS fill level that alarms, 1-100. Default: - 80.
@@ -94,34 +101,34 @@ class EmrOperations(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        cluster: EmrCluster,
+        cluster: IEmrCluster,
         idle_alarm_after: cdk.Duration = DEFAULT_IDLE_ALARM_AFTER,
-        hdfs_utilization_percent: float = 80,
+        hdfs_utilization_percent: int = 80,
         topic: sns.ITopic | None = None,
         encryption_key: kms.IKey | None = None,
         steps: Sequence[EmrStep] = (),
         step_retries: int = 2,
         removal_policy: cdk.RemovalPolicy | None = None,
     ) -> None:
-        problems: list[str] = []
+        check = Checker(scope, construct_id, "EmrOperations")
+        check.rule("cluster", cluster, cluster_rule)
+        check.rule("idle_alarm_after", idle_alarm_after, idle_alarm_after_rule)
+        check.rule("hdfs_utilization_percent", hdfs_utilization_percent, hdfs_percent_rule)
+        check.rule("step_retries", step_retries, rules.integer(0, MAX_STEP_RETRIES))
+        check.rule("topic", topic, rules.optional(rules.interface("an sns.ITopic", "topic_arn")))
+        check.rule(
+            "encryption_key",
+            encryption_key,
+            rules.optional(rules.interface("a kms.IKey", "key_arn")),
+        )
+        check.rule(
+            "removal_policy",
+            removal_policy,
+            rules.optional(rules.instance_of(cdk.RemovalPolicy, "cdk.RemovalPolicy.RETAIN")),
+        )
+        _check_steps(check, steps)
+        check.raise_if_any()
         idle_minutes = idle_alarm_after.to_minutes()
-        if not 5 <= idle_minutes <= MAX_IDLE_ALARM_AFTER_MIN or idle_minutes % 5:
-            problems.append(
-                f"idle_alarm_after {idle_minutes:g} min must be a multiple of 5 minutes (EMR's "
-                f"metric period) from 5 to {MAX_IDLE_ALARM_AFTER_MIN}"
-            )
-        if not 0 < hdfs_utilization_percent <= 100:
-            problems.append(f"hdfs_utilization_percent {hdfs_utilization_percent} is outside 1-100")
-        if not 0 <= step_retries <= 10:
-            problems.append(f"step_retries {step_retries} is outside 0-10")
-        names = [step.name for step in steps]
-        if len(set(names)) != len(names):
-            problems.append("steps: each step name may appear once")
-        problems += [
-            f"step {s.name!r} has no args; give the command to run" for s in steps if not s.args
-        ]
-        if problems:
-            raise ValueError(f"EmrOperations '{construct_id}': " + "; ".join(problems))
         super().__init__(scope, construct_id)
         removal = data_removal_policy(self, removal_policy)
         stack = cdk.Stack.of(self)
@@ -158,20 +165,13 @@ class EmrOperations(Construct):
         self.topic: sns.ITopic = topic
         action = cw_actions.SnsAction(topic)
 
-        dimensions = {"JobFlowId": cluster.cluster_id}
         self.idle_alarm = cloudwatch.Alarm(
             self,
             "IdleAlarm",
             alarm_description=(
                 f"EMR cluster {cluster.node.path} ran no work for {idle_minutes:g} minutes"
             ),
-            metric=cloudwatch.Metric(
-                namespace="AWS/ElasticMapReduce",
-                metric_name="IsIdle",
-                dimensions_map=dimensions,
-                statistic="Minimum",
-                period=METRIC_PERIOD,
-            ),
+            metric=cluster.metric_is_idle(statistic="Minimum", period=METRIC_PERIOD),
             threshold=1,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             evaluation_periods=int(idle_minutes // 5),
@@ -184,13 +184,7 @@ class EmrOperations(Construct):
                 f"HDFS of {cluster.node.path} is over {hdfs_utilization_percent:g}% full: "
                 "add core nodes or move data out"
             ),
-            metric=cloudwatch.Metric(
-                namespace="AWS/ElasticMapReduce",
-                metric_name="HDFSUtilization",
-                dimensions_map=dimensions,
-                statistic="Average",
-                period=METRIC_PERIOD,
-            ),
+            metric=cluster.metric_hdfs_utilization(statistic="Average", period=METRIC_PERIOD),
             threshold=hdfs_utilization_percent,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             evaluation_periods=1,
@@ -199,11 +193,11 @@ class EmrOperations(Construct):
         for alarm in (self.idle_alarm, self.hdfs_alarm):
             alarm.add_alarm_action(action)
 
-        rules = Construct(self, "Events")
+        event_rules = Construct(self, "Events")
         self.rules: dict[EmrEvent, events.Rule] = {}
         for event in EmrEvent:
             rule = events.Rule(
-                rules,
+                event_rules,
                 event.construct_id,
                 description=f"{', '.join(event.detail_types)} of {cluster.node.path}",
                 event_pattern=events.EventPattern(
@@ -221,7 +215,7 @@ class EmrOperations(Construct):
 
     def _state_machine(
         self,
-        cluster: EmrCluster,
+        cluster: IEmrCluster,
         steps: Sequence[EmrStep],
         retries: int,
         removal: cdk.RemovalPolicy,
@@ -249,7 +243,7 @@ class EmrOperations(Construct):
             task = tasks.EmrAddStep(
                 self,
                 f"Step{index}",
-                state_name=f"{index}: {step.name}",
+                state_name=_state_name(index, step.name),
                 cluster_id=cluster.cluster_id,
                 name=step.name,
                 jar="command-runner.jar",
@@ -308,3 +302,30 @@ class EmrOperations(Construct):
             *_nag.across_packs("IAMNoInlinePolicy"),
         )
         return machine
+
+
+def _check_steps(check: Checker, steps: Any) -> None:
+    """Steps: distinct names that fit a Step Functions state name, each with a command."""
+    if not check.rule("steps", steps, rules.sequence("EmrStep('Load', ('hive', '-f', 'x.sql'))")):
+        return
+    example = "EmrStep('Load', ('hive', '-f', '/tmp/load.sql'))"
+    names = []
+    for index, step in enumerate(steps, start=1):
+        prop = f"steps[{index - 1}]"
+        if not check.rule(prop, step, rules.instance_of(EmrStep, example)):
+            continue
+        if check.rule(f"{prop}.name", step.name, emr_name):
+            names.append(step.name)
+            # The state is named "<n>: <name>", which Step Functions caps at 80 characters.
+            fix = rules.state_name(_state_name(index, step.name))
+            if fix is not None:
+                check.add(f"{prop}.name", step.name, f"'{index}: <name>' is the state name; {fix}")
+        if check.rule(f"{prop}.args", step.args, rules.strings("hive")) and not step.args:
+            check.add(
+                f"{prop}.args", step.args, "give the command to run, e.g. ('hive', '-f', 'x.sql')"
+            )
+    check.rule("steps", names, rules.distinct)
+
+
+def _state_name(index: int, name: str) -> str:
+    return f"{index}: {name}"

@@ -15,9 +15,11 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from emr_burst.core import kms as _kms
+from emr_burst.core import nag as _nag
+from emr_burst.core import rules
+from emr_burst.core.errors import Checker
 from emr_burst.core.removal import data_removal_policy
 
-_S3_OBJECT = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\S+$")
 _JAVA_CLASS = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$")
 _REALM = re.compile(r"^[A-Z0-9][A-Z0-9.-]*$")
 
@@ -43,24 +45,15 @@ class TlsCertificates:
     def from_custom_provider(cls, s3_jar: str, provider_class: str) -> TlsCertificates:
         return cls(provider_jar=s3_jar, provider_class=provider_class)
 
-    def problems(self) -> list[str]:
+    def check(self, check: Checker, prop: str) -> None:
+        """Record the problems of this certificate source under ``prop``."""
         if self.pem_zip is not None:
             if self.provider_jar or self.provider_class:
-                return ["tls_certificates: give either pem_zip or a custom provider, not both"]
-            if not _S3_OBJECT.match(self.pem_zip):
-                return [f"tls_certificates.pem_zip {self.pem_zip!r} is not an s3://bucket/key URI"]
-            return []
-        problems = []
-        if not self.provider_jar or not _S3_OBJECT.match(self.provider_jar):
-            problems.append(
-                f"tls_certificates.provider_jar {self.provider_jar!r} is not an s3://bucket/key URI"
-            )
-        if not self.provider_class or not _JAVA_CLASS.match(self.provider_class):
-            problems.append(
-                f"tls_certificates.provider_class {self.provider_class!r} is not a Java class name "
-                "such as 'com.example.TlsProvider'"
-            )
-        return problems
+                check.add(prop, self, "give either pem_zip or a custom provider, not both")
+            check.rule(f"{prop}.pem_zip", self.pem_zip, rules.s3_object_uri)
+            return
+        check.rule(f"{prop}.provider_jar", self.provider_jar, rules.s3_object_uri)
+        check.rule(f"{prop}.provider_class", self.provider_class, java_class)
 
     def render(self) -> dict[str, str]:
         if self.pem_zip is not None:
@@ -145,34 +138,33 @@ class EmrSecurityConfiguration(Construct):
         authorization: LakeFormationAuthorization | RangerAuthorization | None = None,
         removal_policy: cdk.RemovalPolicy | None = None,
     ) -> None:
-        problems: list[str] = []
-        if tls_certificates is not None:
-            problems += tls_certificates.problems()
-        if kerberos is not None:
-            if not _REALM.match(kerberos.realm):
-                problems.append(
-                    f"kerberos.realm {kerberos.realm!r} must be upper case, e.g. 'EC2.INTERNAL'"
-                )
-            if not 1 <= kerberos.ticket_lifetime_hours <= 720:
-                problems.append(
-                    f"kerberos.ticket_lifetime_hours {kerberos.ticket_lifetime_hours} is outside "
-                    "1-720"
-                )
-        if isinstance(authorization, LakeFormationAuthorization):
-            if not _S3_OBJECT.match(authorization.idp_metadata_s3_path):
-                problems.append(
-                    f"authorization.idp_metadata_s3_path {authorization.idp_metadata_s3_path!r} "
-                    "is not an s3://bucket/key URI"
-                )
-        elif isinstance(
-            authorization, RangerAuthorization
-        ) and not authorization.admin_server_url.startswith("https://"):
-            problems.append(
-                f"authorization.admin_server_url {authorization.admin_server_url!r} must be "
-                "an https:// URL (the plugins send credentials to it)"
-            )
-        if problems:
-            raise ValueError(f"EmrSecurityConfiguration '{construct_id}': " + "; ".join(problems))
+        check = Checker(scope, construct_id, "EmrSecurityConfiguration")
+        check.rule("encryption_key", encryption_key, rules.optional(_KEY))
+        if tls_certificates is not None and check.rule(
+            "tls_certificates",
+            tls_certificates,
+            rules.instance_of(TlsCertificates, "TlsCertificates.from_pem_zip('s3://b/certs.zip')"),
+        ):
+            tls_certificates.check(check, "tls_certificates")
+        if kerberos is not None and check.rule(
+            "kerberos", kerberos, rules.instance_of(KerberosOptions, "KerberosOptions(secret)")
+        ):
+            _check_kerberos(check, kerberos)
+        if authorization is not None and check.rule(
+            "authorization",
+            authorization,
+            rules.instance_of(
+                (LakeFormationAuthorization, RangerAuthorization),
+                "LakeFormationAuthorization(...) or RangerAuthorization(...)",
+            ),
+        ):
+            _check_authorization(check, authorization)
+        check.rule(
+            "removal_policy",
+            removal_policy,
+            rules.optional(rules.instance_of(cdk.RemovalPolicy, "cdk.RemovalPolicy.RETAIN")),
+        )
+        check.raise_if_any()
         super().__init__(scope, construct_id)
         self.encryption_key: kms.IKey = encryption_key or _kms.new_key(
             self,
@@ -252,3 +244,101 @@ class EmrSecurityConfiguration(Construct):
                 ]
             document["AuthorizationConfiguration"] = {"RangerConfiguration": ranger}
         return document
+
+
+_KEY = rules.interface("a kms.IKey", "key_arn", "grant")
+_ROLE = rules.interface("an iam.IRole such as iam.Role(...)", "role_arn", "role_name")
+_SECRET = rules.interface("a secretsmanager.ISecret", "secret_arn", "secret_value")
+
+
+def java_class(value: Any) -> str | None:
+    """A fully qualified Java class name such as ``com.example.TlsProvider``."""
+    if isinstance(value, str) and _JAVA_CLASS.match(value):
+        return None
+    return "use a fully qualified Java class name such as 'com.example.TlsProvider'"
+
+
+def realm(value: Any) -> str | None:
+    """A Kerberos realm: upper case, e.g. ``EC2.INTERNAL``."""
+    if isinstance(value, str) and _REALM.match(value):
+        return None
+    return "use an upper-case Kerberos realm such as 'EC2.INTERNAL'"
+
+
+def https_url(value: Any) -> str | None:
+    """An ``https://`` URL (the Ranger plugins send credentials to it)."""
+    if rules.unresolved(value) or (isinstance(value, str) and value.startswith("https://")):
+        return None
+    return (
+        "use an https:// URL such as 'https://ranger.example.internal:6182' (the plugins send "
+        "credentials to it)"
+    )
+
+
+def _check_kerberos(check: Checker, kerberos: KerberosOptions) -> None:
+    check.rule("kerberos.kdc_admin_password", kerberos.kdc_admin_password, _SECRET)
+    check.rule("kerberos.realm", kerberos.realm, realm)
+    check.rule(
+        "kerberos.ticket_lifetime_hours",
+        kerberos.ticket_lifetime_hours,
+        rules.integer(1, 720, unit="hours"),
+    )
+
+
+def _check_authorization(
+    check: Checker, authorization: LakeFormationAuthorization | RangerAuthorization
+) -> None:
+    check.rule("authorization.other_services_role", authorization.other_services_role, _ROLE)
+    if isinstance(authorization, LakeFormationAuthorization):
+        check.rule(
+            "authorization.idp_metadata_s3_path",
+            authorization.idp_metadata_s3_path,
+            rules.s3_object_uri,
+        )
+        check.rule("authorization.lake_formation_role", authorization.lake_formation_role, _ROLE)
+        return
+    check.rule("authorization.admin_server_url", authorization.admin_server_url, https_url)
+    check.rule("authorization.admin_server_secret", authorization.admin_server_secret, _SECRET)
+    check.rule("authorization.ranger_plugins_role", authorization.ranger_plugins_role, _ROLE)
+    check.rule(
+        "authorization.plugins",
+        authorization.plugins,
+        rules.optional(rules.string_map("{'Spark': 'spark-repo'}")),
+    )
+
+
+def kerberos_attributes(
+    configuration: EmrSecurityConfiguration,
+) -> emr.CfnCluster.KerberosAttributesProperty | None:
+    """What the cluster needs of a cluster-dedicated KDC: the realm and the admin password."""
+    kerberos = configuration.kerberos
+    if kerberos is None:
+        return None
+    return emr.CfnCluster.KerberosAttributesProperty(
+        realm=kerberos.realm,
+        # A dynamic reference: CloudFormation resolves it at deploy time, the template holds
+        # only the secret's ARN.
+        kdc_admin_password=kerberos.kdc_admin_password.secret_value.unsafe_unwrap(),
+    )
+
+
+def acknowledge_cluster(cluster: Construct, configuration: EmrSecurityConfiguration) -> None:
+    """The cdk-nag findings on a cluster that this configuration answers."""
+    _nag.acknowledge(
+        cluster,
+        "Local disk and EBS encryption are on: EncryptionConfiguration.AtRestEncryption"
+        "Configuration.LocalDiskEncryptionConfiguration uses AwsKms with EnableEbsEncryption, "
+        "as the EMR API defines it; cdk-nag's EMR4 looks for EnableAtRestEncryption at the top "
+        "of the document instead of under EncryptionConfiguration, so it cannot see it.",
+        "AwsSolutions-EMR4",
+    )
+    if configuration.kerberos is None:
+        _nag.acknowledge(
+            cluster,
+            "Nodes run in private subnets with no EC2 key pair; operators reach them only "
+            "through SSM Session Manager (IAM-authenticated), and Kerberos is available by "
+            "passing KerberosOptions to the security configuration.",
+            "AwsSolutions-EMR5",
+            "AwsSolutions-EMR6",
+            "HIPAA.Security-EMRKerberosEnabled",
+        )

@@ -1,11 +1,21 @@
-"""Hybrid burst: cross-region peering between the on-prem stand-in and the burst compute side."""
+"""Hybrid burst: cross-region peering, the burst ports, Alluxio and the tutorial's two clusters.
 
-from emr_burst.hybrid.peering import (
-    BurstPort,
-    HybridPeerAccess,
-    HybridPeering,
-    HybridPeeringAccepter,
-    PeerSide,
-)
+The presets live in :mod:`emr_burst.hybrid.presets` (also reachable as
+``EmrCluster.on_prem_proxy`` and ``EmrCluster.burst_compute``).
+"""
 
-__all__ = ["BurstPort", "HybridPeerAccess", "HybridPeering", "HybridPeeringAccepter", "PeerSide"]
+from emr_burst.hybrid.access import BurstPort, HybridPeerAccess, PeerSide
+from emr_burst.hybrid.alluxio import AlluxioOptions
+from emr_burst.hybrid.catalog import EngineCatalog, QueryEngine
+from emr_burst.hybrid.peering import HybridPeering, HybridPeeringAccepter
+
+__all__ = [
+    "AlluxioOptions",
+    "BurstPort",
+    "EngineCatalog",
+    "HybridPeerAccess",
+    "HybridPeering",
+    "HybridPeeringAccepter",
+    "PeerSide",
+    "QueryEngine",
+]

@@ -1,17 +1,14 @@
 """Cross-region VPC peering between an on-prem stand-in VPC and a burst compute VPC.
 
-Three constructs, because each side of a cross-region peering must be built in its own region's
-stack: :class:`HybridPeering` (requester side: the peering connection, its routes and DNS option),
-:class:`HybridPeeringAccepter` (accepter side: routes and DNS option in the peer region) and
-:class:`HybridPeerAccess` (the security group that opens only the burst's ports to the peer CIDR).
+Each side of a cross-region peering must be built in its own region's stack:
+:class:`HybridPeering` (requester side: the peering connection, its routes and DNS option) and
+:class:`HybridPeeringAccepter` (accepter side: routes and DNS option in the peer region). The
+security group that opens the burst's ports is :class:`~emr_burst.hybrid.access.HybridPeerAccess`.
 """
 
 from __future__ import annotations
 
-import enum
-import ipaddress
-from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
@@ -20,92 +17,60 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from emr_burst.core import nag as _nag
+from emr_burst.core import rules
+from emr_burst.core.errors import Checker, Problem
+from emr_burst.hybrid.access import (
+    HIVE_METASTORE_PORT,
+    VPC,
+    BurstPort,
+    HybridPeerAccess,
+    PeerSide,
+    burst_ports,
+    web_ui_ports,
+)
+
+__all__ = [
+    "HIVE_METASTORE_PORT",
+    "BurstPort",
+    "HybridPeerAccess",
+    "HybridPeering",
+    "HybridPeeringAccepter",
+    "PeerSide",
+    "burst_ports",
+    "cidr_problems",
+    "known_cidr",
+    "web_ui_ports",
+]
 
 
-class PeerSide(enum.Enum):
-    """Which end of the hybrid burst a VPC is."""
-
-    #: The data side: HDFS and the Hive Metastore (the tutorial's ``on-prem-cluster``).
-    ONPREM = "onprem"
-    #: The burst side: Presto/Trino and Alluxio (the tutorial's ``alluxio-compute-cluster``).
-    COMPUTE = "compute"
-
-
-@dataclass(frozen=True)
-class BurstPort:
-    """One TCP port the burst needs, with what listens on it."""
-
-    port: int
-    description: str
-
-
-#: HDFS changed its default DataNode and NameNode web ports between Hadoop 2 (EMR 5) and 3 (EMR 6+).
-_DATANODE_PORT = {2: 50010, 3: 9866}
-_NAMENODE_WEB_PORT = {2: 50070, 3: 9870}
-#: Presto and Trino on EMR listen on 8889 (HTTP API and web UI share the port).
-ENGINE_PORT = 8889
-HIVE_METASTORE_PORT = 9083
-ALLUXIO_WEB_UI_PORT = 19999
-
-
-def burst_ports(side: PeerSide, hadoop_major: int = 2) -> tuple[BurstPort, ...]:
-    """Ports that ``side`` must accept from its peer's CIDR, and nothing else.
-
-    The compute side reads HDFS and the metastore of the on-prem side; the on-prem side reaches the
-    burst's query engine and Alluxio (master, worker, web UI with its Manager tab).
-    """
-    if hadoop_major not in _DATANODE_PORT:
-        raise ValueError(f"hadoop_major {hadoop_major} is not 2 or 3")
-    if side is PeerSide.ONPREM:
-        return (
-            BurstPort(8020, "HDFS NameNode RPC"),
-            BurstPort(_DATANODE_PORT[hadoop_major], "HDFS DataNode data transfer"),
-            BurstPort(HIVE_METASTORE_PORT, "Hive Metastore thrift"),
-            BurstPort(10000, "HiveServer2 thrift"),
+def check_cidrs(check: Checker, name: str, cidr: Any, peer_name: str, peer_cidr: Any) -> None:
+    """Two peered VPC CIDRs: well-formed and disjoint (a peering of overlapping ranges fails)."""
+    ok = check.rule(name, cidr, rules.cidr)
+    ok = check.rule(peer_name, peer_cidr, rules.cidr) and ok
+    if ok and not rules.disjoint_cidrs(cidr, peer_cidr):
+        check.add(
+            name,
+            cidr,
+            f"overlaps {peer_name} {peer_cidr!r}; peered VPCs need disjoint ranges, e.g. "
+            "10.0.0.0/16 and 10.100.0.0/16",
         )
-    return (
-        BurstPort(ENGINE_PORT, "Presto/Trino coordinator"),
-        BurstPort(19998, "Alluxio master RPC"),
-        BurstPort(29999, "Alluxio worker RPC"),
-        BurstPort(ALLUXIO_WEB_UI_PORT, "Alluxio master web UI"),
-    )
 
 
-def web_ui_ports(side: PeerSide, hadoop_major: int = 2) -> tuple[BurstPort, ...]:
-    """Web UIs that the one configured operator CIDR may open on ``side``."""
-    if hadoop_major not in _NAMENODE_WEB_PORT:
-        raise ValueError(f"hadoop_major {hadoop_major} is not 2 or 3")
-    if side is PeerSide.ONPREM:
-        return (BurstPort(_NAMENODE_WEB_PORT[hadoop_major], "HDFS NameNode web UI"),)
-    return (
-        BurstPort(ALLUXIO_WEB_UI_PORT, "Alluxio master web UI"),
-        BurstPort(ENGINE_PORT, "Presto/Trino web UI"),
-    )
-
-
-def cidr_problems(name: str, cidr: str, peer_name: str, peer_cidr: str) -> list[str]:
-    """Problems of a pair of peered VPC CIDRs: malformed, or overlapping (peering rejects it)."""
-    problems: list[str] = []
-    networks = []
-    for prop, value in ((name, cidr), (peer_name, peer_cidr)):
-        if cdk.Token.is_unresolved(value):
-            continue
-        try:
-            networks.append(ipaddress.IPv4Network(value, strict=True))
-        except ValueError as err:
-            problems.append(f"{prop} {value!r} is not an IPv4 CIDR ({err}); use e.g. '10.0.0.0/16'")
-    if len(networks) == 2 and networks[0].overlaps(networks[1]):
-        problems.append(
-            f"{name} {cidr!r} overlaps {peer_name} {peer_cidr!r}; peered VPCs need disjoint "
-            "ranges, e.g. 10.0.0.0/16 and 10.100.0.0/16"
-        )
-    return problems
+def cidr_problems(name: str, cidr: str, peer_name: str, peer_cidr: str) -> list[Problem]:
+    """The problems :func:`check_cidrs` finds, for callers without a construct."""
+    check = Checker(None, None, "", where="cidr_problems()")
+    check_cidrs(check, name, cidr, peer_name, peer_cidr)
+    return check.problems
 
 
 def known_cidr(vpc: ec2.IVpc) -> str | None:
     """The VPC's IPv4 CIDR when it is known at synth time (a VPC made in this app), else None."""
-    if not cdk.Token.is_unresolved(vpc.vpc_cidr_block):
-        return vpc.vpc_cidr_block
+    try:
+        block = vpc.vpc_cidr_block
+    except RuntimeError:  # an imported VPC without vpc_cidr_block
+        return None
+    if not cdk.Token.is_unresolved(block):
+        return block
     child = vpc.node.default_child
     if (
         isinstance(child, ec2.CfnVPC)
@@ -116,7 +81,28 @@ def known_cidr(vpc: ec2.IVpc) -> str | None:
     return None
 
 
-def _route_tables(vpc: ec2.IVpc, include_public: bool) -> list[tuple[str, str]]:
+def _same_as_vpc(check: Checker, prop: str, cidr: Any, vpc_prop: str, vpc: ec2.IVpc) -> None:
+    """A CIDR given for a VPC whose own CIDR is known must be that CIDR."""
+    own = known_cidr(vpc)
+    if own is not None and isinstance(cidr, str) and not rules.unresolved(cidr) and cidr != own:
+        check.add(
+            prop,
+            cidr,
+            f"{vpc_prop} has the CIDR {own!r}; routes to another range never reach it: pass "
+            f"{own!r} (or leave it out where it can be read from the VPC)",
+        )
+
+
+def _table_id(subnet: ec2.ISubnet) -> str | None:
+    try:
+        return subnet.route_table.route_table_id
+    except RuntimeError:  # an imported subnet without its route table id
+        return None
+
+
+def route_tables(
+    check: Checker, prop: str, vpc: ec2.IVpc, include_public: bool
+) -> list[tuple[str, str]]:
     """``(construct id, route table id)`` of every route table that must know the peer CIDR."""
     tiers = [("Private", vpc.private_subnets), ("Isolated", vpc.isolated_subnets)]
     if include_public:
@@ -125,17 +111,25 @@ def _route_tables(vpc: ec2.IVpc, include_public: bool) -> list[tuple[str, str]]:
     seen: set[str] = set()
     for tier, subnets in tiers:
         for index, subnet in enumerate(subnets, start=1):
-            table_id = subnet.route_table.route_table_id
+            table_id = _table_id(subnet)
             if not table_id:
-                raise ValueError(
-                    f"subnet {subnet.subnet_id} of the VPC has no route table id; import the VPC "
-                    "with its route table ids (e.g. private_subnet_route_table_ids) so the peer "
-                    "route can be added"
+                check.add(
+                    prop,
+                    subnet.subnet_id,
+                    "this subnet has no route table id; import the VPC with its route table ids "
+                    "(e.g. private_subnet_route_table_ids) so the peer route can be added",
                 )
-            if table_id in seen:
                 continue
-            seen.add(table_id)
-            tables.append((f"{tier}{index}", table_id))
+            if table_id not in seen:
+                seen.add(table_id)
+                tables.append((f"{tier}{index}", table_id))
+    if not tables and check.ok:
+        check.add(
+            prop,
+            vpc,
+            "the VPC has no private or isolated subnets, so no route would reach the peer; "
+            "give it private subnets (or pass include_public_subnets=True)",
+        )
     return tables
 
 
@@ -220,6 +214,22 @@ def _acknowledge_sdk_provider(scope: Construct) -> None:
     )
 
 
+def _routes(
+    scope: Construct, tables: list[tuple[str, str]], destination: str, peering_id: str
+) -> list[ec2.CfnRoute]:
+    routes = Construct(scope, "Routes")
+    return [
+        ec2.CfnRoute(
+            routes,
+            name,
+            route_table_id=table_id,
+            destination_cidr_block=destination,
+            vpc_peering_connection_id=peering_id,
+        )
+        for name, table_id in tables
+    ]
+
+
 class HybridPeering(Construct):
     """Requester side of a VPC peering between ``vpc`` and ``peer_vpc`` (either side may be the
     burst compute VPC or the on-prem stand-in; the reference stacks request from on-prem).
@@ -239,7 +249,8 @@ class HybridPeering(Construct):
 
     :param vpc: this side's VPC (the requester).
     :param peer_vpc: the VPC to peer with (the accepter); an existing VPC works too.
-    :param peer_cidr: IPv4 CIDR of ``peer_vpc``; must not overlap ``cidr``.
+    :param peer_cidr: IPv4 CIDR of ``peer_vpc`` (its own CIDR when that is known); must not
+        overlap ``cidr``.
     :param cidr: IPv4 CIDR of ``vpc``. Default: - read from ``vpc`` when it was made in this app.
     :param peer_region: region of ``peer_vpc``. Default: - the region of ``peer_vpc``'s stack.
     :param cross_region: whether the peer must be in another region. Default: - True.
@@ -259,26 +270,41 @@ class HybridPeering(Construct):
         cross_region: bool = True,
         include_public_subnets: bool = False,
     ) -> None:
+        check = Checker(scope, construct_id, "HybridPeering")
+        vpcs_ok = check.rule("vpc", vpc, VPC)
+        vpcs_ok = check.rule("peer_vpc", peer_vpc, VPC) and vpcs_ok
+        flags_ok = check.rule("cross_region", cross_region, rules.boolean)
+        flags_ok = check.rule("include_public_subnets", include_public_subnets, rules.boolean) and (
+            flags_ok
+        )
+        check.rule("peer_region", peer_region, rules.optional(rules.region))
         region = cdk.Stack.of(scope).region
-        peer_region = peer_region or cdk.Stack.of(peer_vpc).region
-        cidr = cidr or known_cidr(vpc)
-        problems: list[str] = []
-        if cidr is None:
-            problems.append(
-                "cidr is unknown for an imported vpc; pass cidr='<its IPv4 CIDR>' so overlap "
-                "with peer_cidr can be checked at synth"
-            )
-        else:
-            problems += cidr_problems("cidr", cidr, "peer_cidr", peer_cidr)
-        problems += _region_problems(region, peer_region, cross_region)
-        if problems:
-            raise ValueError(f"HybridPeering '{construct_id}': " + "; ".join(problems))
-        super().__init__(scope, construct_id)
+        tables: list[tuple[str, str]] = []
+        if vpcs_ok:
+            peer_region = peer_region or cdk.Stack.of(peer_vpc).region
+            if cidr is None and (cidr := known_cidr(vpc)) is None:
+                check.add(
+                    "cidr",
+                    None,
+                    "the CIDR of an imported vpc is unknown; pass cidr='<its IPv4 CIDR>' so "
+                    "overlap with peer_cidr can be checked at synth",
+                )
+            else:
+                check_cidrs(check, "cidr", cidr, "peer_cidr", peer_cidr)
+                _same_as_vpc(check, "cidr", cidr, "vpc", vpc)
+            _same_as_vpc(check, "peer_cidr", peer_cidr, "peer_vpc", peer_vpc)
+            if flags_ok:
+                _check_regions(check, region, peer_region, cross_region)
+                tables = route_tables(check, "vpc", vpc, include_public_subnets)
+        check.raise_if_any()
         assert cidr is not None
+        assert peer_region is not None
+        super().__init__(scope, construct_id)
         self.cidr: str = cidr
         self.peer_cidr: str = peer_cidr
         self.region: str = region
         self.peer_region: str = peer_region
+        self.peer_vpc: ec2.IVpc = peer_vpc
 
         self.resource = ec2.CfnVPCPeeringConnection(
             self,
@@ -290,18 +316,7 @@ class HybridPeering(Construct):
         )
         #: The peering connection id (``pcx-...``).
         self.peering_connection_id: str = self.resource.ref
-
-        routes = Construct(self, "Routes")
-        self.routes: list[ec2.CfnRoute] = [
-            ec2.CfnRoute(
-                routes,
-                name,
-                route_table_id=table_id,
-                destination_cidr_block=peer_cidr,
-                vpc_peering_connection_id=self.peering_connection_id,
-            )
-            for name, table_id in _route_tables(vpc, include_public_subnets)
-        ]
+        self.routes = _routes(self, tables, peer_cidr, self.peering_connection_id)
         self.dns_resolution = _DnsResolution(
             self, "DnsResolution", peering_id=self.peering_connection_id, side="Requester"
         )
@@ -334,142 +349,58 @@ class HybridPeeringAccepter(Construct):
         vpc: ec2.IVpc,
         include_public_subnets: bool = False,
     ) -> None:
+        check = Checker(scope, construct_id, "HybridPeeringAccepter")
         region = cdk.Stack.of(scope).region
-        if (
-            not cdk.Token.is_unresolved(region)
-            and not cdk.Token.is_unresolved(peering.peer_region)
-            and region != peering.peer_region
-        ):
-            raise ValueError(
-                f"HybridPeeringAccepter '{construct_id}': the stack's region {region!r} is not the "
-                f"peering's peer region {peering.peer_region!r}; each side's routes must be "
-                "created in that side's region, so build this in a stack of the peer region"
-            )
+        peering_ok = check.rule(
+            "peering", peering, rules.instance_of(HybridPeering, "a HybridPeering(...)")
+        )
+        flags_ok = check.rule("include_public_subnets", include_public_subnets, rules.boolean)
+        tables: list[tuple[str, str]] = []
+        if check.rule("vpc", vpc, VPC) and peering_ok:
+            if not (
+                cdk.Token.is_unresolved(region)
+                or cdk.Token.is_unresolved(peering.peer_region)
+                or region == peering.peer_region
+            ):
+                check.add(
+                    "scope",
+                    region,
+                    f"the stack's region is not the peering's peer region "
+                    f"{peering.peer_region!r}; each side's routes must be created in that "
+                    "side's region, so build this in a stack of the peer region",
+                )
+            _same_as_vpc(check, "peering.peer_cidr", peering.peer_cidr, "vpc", vpc)
+            if flags_ok:
+                tables = route_tables(check, "vpc", vpc, include_public_subnets)
+        check.raise_if_any()
         super().__init__(scope, construct_id)
-        routes = Construct(self, "Routes")
-        self.routes: list[ec2.CfnRoute] = [
-            ec2.CfnRoute(
-                routes,
-                name,
-                route_table_id=table_id,
-                destination_cidr_block=peering.cidr,
-                vpc_peering_connection_id=peering.peering_connection_id,
-            )
-            for name, table_id in _route_tables(vpc, include_public_subnets)
-        ]
+        self.routes = _routes(self, tables, peering.cidr, peering.peering_connection_id)
         self.dns_resolution = _DnsResolution(
             self, "DnsResolution", peering_id=peering.peering_connection_id, side="Accepter"
         )
         _acknowledge_sdk_provider(self)
 
 
-class HybridPeerAccess(Construct):
-    """A security group that opens only the burst's ports, only to the peer's CIDR.
-
-    Attach it to an EMR cluster as an additional security group. Security groups cannot reference
-    groups in another region, so the peer is named by its CIDR. The web UIs of the side are opened
-    to one operator CIDR (the tutorial's ``local_ip_as_cidr``) when given, never to ``0.0.0.0/0``.
-
-    Example::
-
-        access = HybridPeerAccess(self, "PeerAccess",
-            vpc=onprem_vpc, side=PeerSide.ONPREM, peer_cidr="10.0.0.0/16",
-            web_ui_cidr="203.0.113.7/32", hadoop_major=2,
-        )
-        access.security_group
-
-    :param vpc: the VPC of this side.
-    :param side: which end of the burst this is; decides the ports.
-    :param peer_cidr: the other side's VPC CIDR.
-    :param web_ui_cidr: the one network allowed to open the web UIs. Default: - none.
-    :param hadoop_major: Hadoop major version of this side's EMR release (2 for EMR 5, 3 for EMR 6
-        and 7), which decides the HDFS ports. Default: - 2.
-    """
-
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        vpc: ec2.IVpc,
-        side: PeerSide,
-        peer_cidr: str,
-        web_ui_cidr: str | None = None,
-        hadoop_major: int = 2,
-    ) -> None:
-        problems = _cidr_format("peer_cidr", peer_cidr)
-        if web_ui_cidr is not None:
-            problems += _cidr_format("web_ui_cidr", web_ui_cidr)
-        if hadoop_major not in (2, 3):
-            problems.append(f"hadoop_major {hadoop_major} is not 2 (EMR 5) or 3 (EMR 6 and 7)")
-        if not isinstance(side, PeerSide):
-            problems.append(f"side {side!r} is not a PeerSide; use PeerSide.ONPREM or COMPUTE")
-        if problems:
-            raise ValueError(f"HybridPeerAccess '{construct_id}': " + "; ".join(problems))
-        super().__init__(scope, construct_id)
-        self.security_group = ec2.SecurityGroup(
-            self,
-            "SecurityGroup",
-            vpc=vpc,
-            description=f"emr-burst {side.value} side: burst ports from the peer VPC only",
-            allow_all_outbound=False,
-        )
-        self.ports = burst_ports(side, hadoop_major)
-        for port in self.ports:
-            self.security_group.add_ingress_rule(
-                ec2.Peer.ipv4(peer_cidr), ec2.Port.tcp(port.port), f"{port.description} from peer"
-            )
-        self.web_ui_ports: tuple[BurstPort, ...] = ()
-        if web_ui_cidr is not None:
-            self.web_ui_ports = web_ui_ports(side, hadoop_major)
-            for port in self.web_ui_ports:
-                self.security_group.add_ingress_rule(
-                    ec2.Peer.ipv4(web_ui_cidr),
-                    ec2.Port.tcp(port.port),
-                    f"{port.description} from the operator network",
-                )
-
-
-def _cidr_format(prop: str, value: str) -> list[str]:
-    if cdk.Token.is_unresolved(value):
-        return []
-    try:
-        network = ipaddress.IPv4Network(value, strict=True)
-    except ValueError as err:
-        return [f"{prop} {value!r} is not an IPv4 CIDR ({err}); use e.g. '10.100.0.0/16'"]
-    if network.prefixlen == 0:
-        return [f"{prop} {value!r} opens the ports to the internet; name one network instead"]
-    return []
-
-
-def _region_problems(region: str, peer_region: str, cross_region: bool) -> list[str]:
+def _check_regions(check: Checker, region: str, peer_region: str, cross_region: bool) -> None:
     if cdk.Token.is_unresolved(region) or cdk.Token.is_unresolved(peer_region):
         if cross_region:
-            return [
+            check.add(
+                "peer_region",
+                peer_region,
                 "cross-region peering needs concrete regions: give the stacks of both VPCs an "
-                "env with a region (or pass peer_region)"
-            ]
-        return []
+                "env with a region (or pass peer_region)",
+            )
+        return
     if cross_region and region == peer_region:
-        return [
-            f"peer_region {peer_region!r} is the same as this stack's region; cross_region=True "
-            "needs two regions (pass cross_region=False for a same-region peering)"
-        ]
-    if not cross_region and region != peer_region:
-        return [
-            f"peer_region {peer_region!r} differs from this stack's region {region!r}; "
-            "pass cross_region=True"
-        ]
-    return []
-
-
-__all__: Sequence[str] = (
-    "BurstPort",
-    "HybridPeerAccess",
-    "HybridPeering",
-    "HybridPeeringAccepter",
-    "PeerSide",
-    "burst_ports",
-    "cidr_problems",
-    "web_ui_ports",
-)
+        check.add(
+            "peer_region",
+            peer_region,
+            "is the same as this stack's region; cross_region=True needs two regions (pass "
+            "cross_region=False for a same-region peering)",
+        )
+    elif not cross_region and region != peer_region:
+        check.add(
+            "peer_region",
+            peer_region,
+            f"differs from this stack's region {region!r}; pass cross_region=True",
+        )

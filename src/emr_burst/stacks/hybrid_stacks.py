@@ -22,21 +22,14 @@ from constructs import Construct
 from emr_burst.config import AppConfig, HybridConfig, log_retention
 from emr_burst.core import buckets as _buckets
 from emr_burst.core.removal import data_removal_policy
-from emr_burst.emr_ec2.cluster import (
-    AlluxioOptions,
-    EmrCluster,
-    QueryEngine,
-    hadoop_major,
-)
+from emr_burst.emr_ec2.cluster import EmrCluster
 from emr_burst.emr_ec2.operations import EmrOperations, EmrStep
+from emr_burst.emr_ec2.releases import hadoop_major
 from emr_burst.emr_ec2.security import EmrSecurityConfiguration, TlsCertificates
-from emr_burst.hybrid.peering import (
-    HIVE_METASTORE_PORT,
-    HybridPeerAccess,
-    HybridPeering,
-    HybridPeeringAccepter,
-    PeerSide,
-)
+from emr_burst.hybrid.access import HIVE_METASTORE_PORT, HybridPeerAccess, PeerSide
+from emr_burst.hybrid.alluxio import AlluxioOptions
+from emr_burst.hybrid.catalog import QueryEngine
+from emr_burst.hybrid.peering import HybridPeering, HybridPeeringAccepter
 from emr_burst.network.network import Network
 from emr_burst.stacks._base import BurstStack, placement
 

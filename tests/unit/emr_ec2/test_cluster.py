@@ -13,19 +13,19 @@ from aws_cdk.assertions import Match, Template
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emr_burst.emr_ec2.cluster import (
-    AlluxioOptions,
+from emr_burst.emr_ec2.capacity import (
     CapacityMode,
-    EmrCluster,
     Market,
     NodeGroup,
-    QueryEngine,
     ScalingLimits,
     SpotAllocationStrategy,
     WorkloadType,
     market_problems,
 )
+from emr_burst.emr_ec2.cluster import EmrCluster
 from emr_burst.emr_ec2.security import EmrSecurityConfiguration, KerberosOptions
+from emr_burst.hybrid.alluxio import AlluxioOptions
+from emr_burst.hybrid.catalog import QueryEngine
 
 ALLUXIO_SCRIPT = "s3://alluxio-public/emr/2.0.1/alluxio-emr.sh"
 METASTORE = "thrift://ip-10-100-1-5.us-west-1.compute.internal:9083"
@@ -382,7 +382,7 @@ def _cluster(**overrides: Any) -> EmrCluster:
 
 
 def test_fails_when_data_critical_primary_is_spot() -> None:
-    with pytest.raises(ValueError, match=r"primary.market is SPOT but a data-critical cluster"):
+    with pytest.raises(ValueError, match=r"primary.market = .*must keep its primary node"):
         _cluster(
             workload_type=WorkloadType.DATA_CRITICAL,
             primary=NodeGroup(("m5.xlarge",), 1, Market.SPOT),
@@ -391,7 +391,9 @@ def test_fails_when_data_critical_primary_is_spot() -> None:
 
 def test_fails_when_burst_cluster_has_no_metastore() -> None:
     stack, vpc = _stack()
-    with pytest.raises(ValueError, match="metastore_uri is missing"):
+    with pytest.raises(
+        ValueError, match="metastore_uri = None: a burst cluster queries the on-prem"
+    ):
         EmrCluster.burst_compute(
             stack,
             "Burst",
@@ -402,12 +404,14 @@ def test_fails_when_burst_cluster_has_no_metastore() -> None:
 
 
 def test_fails_when_idle_timeout_is_below_emr_minimum() -> None:
-    with pytest.raises(ValueError, match=r"idle_timeout 30 s is outside EMR's 60-604800 s"):
+    with pytest.raises(
+        ValueError, match=r"idle_timeout = .*from 1 minute to 7 days; got 30 seconds"
+    ):
         _cluster(idle_timeout=cdk.Duration.seconds(30))
 
 
 def test_fails_when_instance_type_is_unknown_to_the_release() -> None:
-    with pytest.raises(ValueError, match=r"'m6g.xlarge' is not supported by emr-5.30.0"):
+    with pytest.raises(ValueError, match=r"\[0\] = 'm6g.xlarge': emr-5.30.0 does not support m6g"):
         _cluster(
             release_label="emr-5.30.0",
             core=NodeGroup(("m6g.xlarge",), 2),
@@ -434,7 +438,7 @@ def test_fails_when_instance_groups_get_several_types() -> None:
 
 
 def test_one_error_lists_every_problem() -> None:
-    with pytest.raises(ValueError, match=r"^EmrCluster 'Cluster': ") as err:
+    with pytest.raises(ValueError, match=r"^EmrCluster 'Test/Cluster': ") as err:
         _cluster(
             release_label="6.15",
             core=NodeGroup(("not a type",), 0),
@@ -443,10 +447,11 @@ def test_one_error_lists_every_problem() -> None:
         )
     message = str(err.value)
     for fragment in (
-        "release_label '6.15'",
-        "'not a type' is not an EC2 instance type",
-        "core.count 0",
-        "managed_scaling minimum 5 / maximum 2",
-        "idle_timeout 691200 s",
+        "release_label = '6.15'",
+        "core.instance_types[0] = 'not a type': use an EC2 instance type",
+        "core.count = 0",
+        "managed_scaling.minimum = 5: must not exceed maximum 2",
+        "idle_timeout = ",
+        "got 8 days",
     ):
         assert fragment in message

@@ -10,8 +10,10 @@ import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk.assertions import Match, Template
 
+from emr_burst.core.errors import EmrBurstError
 from emr_burst.emr_ec2.cluster import EmrCluster
 from emr_burst.emr_ec2.operations import EmrEvent, EmrOperations, EmrStep
+from tests.unit.emr_ec2.helpers import problem
 
 
 def _cluster() -> tuple[cdk.Stack, EmrCluster]:
@@ -112,5 +114,33 @@ def test_state_machine_runs_steps_with_retries(template: Template) -> None:
 
 def test_fails_when_idle_alarm_is_not_a_multiple_of_the_metric_period() -> None:
     stack, cluster = _cluster()
-    with pytest.raises(ValueError, match="idle_alarm_after 7 min must be a multiple of 5"):
+    with pytest.raises(ValueError, match=r"idle_alarm_after = .*steps of 5 minutes; got 7 minutes"):
         EmrOperations(stack, "Ops", cluster=cluster, idle_alarm_after=cdk.Duration.minutes(7))
+
+
+@pytest.mark.parametrize(
+    ("props", "prop", "fix"),
+    [
+        ({"hdfs_utilization_percent": 0}, "hdfs_utilization_percent", "from 1 to 100"),
+        ({"hdfs_utilization_percent": 101}, "hdfs_utilization_percent", "from 1 to 100"),
+        ({"idle_alarm_after": 30}, "idle_alarm_after", "aws_cdk.Duration"),
+        ({"step_retries": 11}, "step_retries", "from 0 to 10"),
+        ({"steps": EmrStep("Load", ("hive",))}, "steps", "expected a list"),
+        ({"steps": [EmrStep("Load", ())]}, "steps[0].args", "give the command"),
+        ({"steps": [EmrStep("x" * 80, ("hive",))]}, "steps[0].name", "1 to 80 characters"),
+        ({"steps": [EmrStep("A", ("a",)), EmrStep("A", ("b",))]}, "steps", "once"),
+        ({"topic": "arn:aws:sns:us-east-1:123456789012:t"}, "topic", "sns.ITopic"),
+    ],
+)
+def test_fails_when_operations_props_are_wrong(props: dict[str, Any], prop: str, fix: str) -> None:
+    stack, cluster = _cluster()
+    with pytest.raises(EmrBurstError) as err:
+        EmrOperations(stack, "Ops", cluster=cluster, **props)
+    assert fix in problem(err, prop).fix
+
+
+def test_fails_when_cluster_is_a_cluster_id() -> None:
+    stack, _ = _cluster()
+    with pytest.raises(EmrBurstError) as err:
+        EmrOperations(stack, "Ops", cluster="j-2AXXXXXXGAPLF")  # type: ignore[arg-type]
+    assert "from_cluster_attributes" in problem(err, "cluster").fix

@@ -10,6 +10,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk.assertions import Template
 
+from emr_burst.core.errors import EmrBurstError
 from emr_burst.emr_ec2.security import (
     EmrSecurityConfiguration,
     KerberosOptions,
@@ -17,6 +18,7 @@ from emr_burst.emr_ec2.security import (
     RangerAuthorization,
     TlsCertificates,
 )
+from tests.unit.emr_ec2.helpers import problem
 
 PEM_ZIP = "s3://certs-bucket/emr/certs.zip"
 
@@ -110,7 +112,7 @@ def test_renders_ranger_and_lake_formation_authorization() -> None:
 def test_fails_when_certificates_and_ranger_url_are_wrong() -> None:
     stack = cdk.Stack(cdk.App(), "Bad")
     role = iam.Role(stack, "Role", assumed_by=iam.AccountRootPrincipal())
-    with pytest.raises(ValueError, match=r"^EmrSecurityConfiguration 'Security': ") as err:
+    with pytest.raises(ValueError, match=r"^EmrSecurityConfiguration 'Bad/Security': ") as err:
         EmrSecurityConfiguration(
             stack,
             "Security",
@@ -122,5 +124,38 @@ def test_fails_when_certificates_and_ranger_url_are_wrong() -> None:
                 other_services_role=role,
             ),
         )
-    assert "pem_zip 'https://certs/certs.zip' is not an s3://bucket/key URI" in str(err.value)
-    assert "admin_server_url 'http://ranger:6080' must be an https:// URL" in str(err.value)
+    assert "pem_zip = 'https://certs/certs.zip': use an S3 object URI" in str(err.value)
+    assert "admin_server_url = 'http://ranger:6080': use an https:// URL" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("props", "prop", "fix"),
+    [
+        (
+            {"tls_certificates": TlsCertificates.from_custom_provider("s3://b/p.jar", "Provider")},
+            "tls_certificates.provider_class",
+            "fully qualified Java class",
+        ),
+        ({"tls_certificates": "s3://b/certs.zip"}, "tls_certificates", "TlsCertificates"),
+        ({"encryption_key": "alias/emr"}, "encryption_key", "kms.IKey"),
+        ({"removal_policy": "destroy"}, "removal_policy", "RemovalPolicy"),
+    ],
+)
+def test_fails_when_security_props_are_wrong(props: dict[str, Any], prop: str, fix: str) -> None:
+    stack = cdk.Stack(cdk.App(), "Bad")
+    with pytest.raises(EmrBurstError) as err:
+        EmrSecurityConfiguration(stack, "Security", **props)
+    assert fix in problem(err, prop).fix
+
+
+def test_fails_when_kerberos_realm_is_lower_case_and_lifetime_too_long() -> None:
+    stack = cdk.Stack(cdk.App(), "Bad")
+    secret = secretsmanager.Secret(stack, "Kdc")
+    with pytest.raises(EmrBurstError) as err:
+        EmrSecurityConfiguration(
+            stack,
+            "Security",
+            kerberos=KerberosOptions(secret, realm="ec2.internal", ticket_lifetime_hours=1000),
+        )
+    assert "upper-case" in problem(err, "kerberos.realm").fix
+    assert "1 to 720 hours" in problem(err, "kerberos.ticket_lifetime_hours").fix

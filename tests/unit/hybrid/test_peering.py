@@ -14,6 +14,7 @@ from aws_cdk.assertions import Match, Template
 from hypothesis import given
 from hypothesis import strategies as st
 
+from emr_burst.core.errors import EmrBurstError
 from emr_burst.core.stack import BurstStack
 from emr_burst.hybrid.peering import (
     HybridPeerAccess,
@@ -24,25 +25,28 @@ from emr_burst.hybrid.peering import (
     cidr_problems,
     web_ui_ports,
 )
+from tests.unit.emr_ec2.helpers import problem
 
 ONPREM_CIDR = "10.100.0.0/16"
 COMPUTE_CIDR = "10.0.0.0/16"
 WEB_UI_CIDR = "203.0.113.7/32"
 
 
-def _vpc(stack: cdk.Stack, cidr: str) -> ec2.Vpc:
+def _vpc(stack: cdk.Stack, cidr: str, *, public_only: bool = False) -> ec2.Vpc:
     # Two AZs, private (with NAT) and isolated tiers: four route tables that need the peer CIDR.
+    tiers = [ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC)]
+    if not public_only:
+        tiers += [
+            ec2.SubnetConfiguration(name="Private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            ec2.SubnetConfiguration(name="Isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+        ]
     return ec2.Vpc(
         stack,
         "Vpc",
         ip_addresses=ec2.IpAddresses.cidr(cidr),
         max_azs=2,
-        nat_gateways=1,
-        subnet_configuration=[
-            ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC),
-            ec2.SubnetConfiguration(name="Private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
-            ec2.SubnetConfiguration(name="Isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
-        ],
+        nat_gateways=0 if public_only else 1,
+        subnet_configuration=tiers,
     )
 
 
@@ -257,7 +261,7 @@ def peering_vpc(stack: cdk.Stack) -> ec2.IVpc:
 
 def test_fails_when_peer_access_opens_to_everyone() -> None:
     _, compute, _, _ = _stacks()
-    with pytest.raises(ValueError, match=r"^HybridPeerAccess 'Access': ") as err:
+    with pytest.raises(ValueError, match=r"^HybridPeerAccess 'Compute/Access': ") as err:
         HybridPeerAccess(
             compute,
             "Access",
@@ -266,8 +270,8 @@ def test_fails_when_peer_access_opens_to_everyone() -> None:
             peer_cidr="0.0.0.0/0",
             web_ui_cidr="not-a-cidr",
         )
-    assert "peer_cidr '0.0.0.0/0' opens the ports to the internet" in str(err.value)
-    assert "web_ui_cidr 'not-a-cidr' is not an IPv4 CIDR" in str(err.value)
+    assert "peer_cidr = '0.0.0.0/0': a public /0 opens this to a large part" in str(err.value)
+    assert "web_ui_cidr = 'not-a-cidr': use an IPv4 network in CIDR form" in str(err.value)
 
 
 networks = st.builds(
@@ -285,3 +289,92 @@ def test_overlap_is_reported_exactly_when_ranges_share_addresses(a: str, b: str)
     )
     problems = cidr_problems("cidr", a, "peer_cidr", b)
     assert bool(problems) == shares
+
+
+# --- bad input a new user gives ----------------------------------------------------------------
+
+
+def _peering_fails(**props: Any) -> pytest.ExceptionInfo[EmrBurstError]:
+    """HybridPeering from the on-prem stack to a compute VPC, with ``props`` overriding."""
+    _, compute, onprem, _ = _stacks()
+    defaults: dict[str, Any] = {
+        "peer_vpc": _vpc(compute, COMPUTE_CIDR),
+        "peer_cidr": COMPUTE_CIDR,
+    }
+    vpc = props.pop("vpc", None)
+    with pytest.raises(EmrBurstError) as err:
+        HybridPeering(
+            onprem,
+            "Peering",
+            vpc=vpc(onprem) if vpc else _vpc(onprem, ONPREM_CIDR),
+            **(defaults | props),
+        )
+    return err
+
+
+def _imported(stack: cdk.Stack) -> ec2.IVpc:
+    return ec2.Vpc.from_vpc_attributes(
+        stack,
+        "Imported",
+        vpc_id="vpc-12345678",
+        availability_zones=["us-west-1a", "us-west-1b"],
+        private_subnet_ids=["subnet-1", "subnet-2"],
+    )
+
+
+def test_fails_when_imported_vpc_has_no_route_table_ids() -> None:
+    err = _peering_fails(vpc=_imported, cidr=ONPREM_CIDR)
+    assert "private_subnet_route_table_ids" in problem(err, "vpc").fix
+
+
+def test_fails_when_vpc_has_no_private_subnets() -> None:
+    err = _peering_fails(vpc=lambda stack: _vpc(stack, ONPREM_CIDR, public_only=True))
+    assert "no private or isolated subnets" in problem(err, "vpc").fix
+
+
+def test_fails_when_peer_cidr_differs_from_the_peer_vpc() -> None:
+    err = _peering_fails(peer_cidr="10.1.0.0/16")
+    assert "has the CIDR '10.0.0.0/16'" in problem(err, "peer_cidr").fix
+
+
+def test_fails_when_peer_vpc_is_a_vpc_id() -> None:
+    err = _peering_fails(peer_vpc="vpc-12345678")
+    assert "ec2.IVpc" in problem(err, "peer_vpc").fix
+
+
+def test_fails_when_peer_region_is_misspelled() -> None:
+    err = _peering_fails(peer_region="us-east1")
+    assert "did you mean 'us-east-1'" in problem(err, "peer_region").fix
+
+
+def _compute_access(**props: Any) -> HybridPeerAccess:
+    """HybridPeerAccess on the compute side, with ``props`` overriding."""
+    _, compute, _, _ = _stacks()
+    defaults: dict[str, Any] = {"side": PeerSide.COMPUTE, "peer_cidr": ONPREM_CIDR}
+    return HybridPeerAccess(
+        compute, "Access", vpc=_vpc(compute, COMPUTE_CIDR), **(defaults | props)
+    )
+
+
+def test_fails_when_web_ui_cidr_is_half_the_internet() -> None:
+    with pytest.raises(EmrBurstError) as err:
+        _compute_access(web_ui_cidr="0.0.0.0/1")
+    assert "a public /1 opens this" in problem(err, "web_ui_cidr").fix
+
+
+def test_side_may_be_given_by_name() -> None:
+    access = _compute_access(side="compute")
+    assert {p.port for p in access.ports} == {8889, 19998, 29999, 19999}
+
+
+def test_fails_when_side_or_hadoop_line_is_unknown() -> None:
+    with pytest.raises(EmrBurstError) as err:
+        _compute_access(side="burst", hadoop_major=4)
+    assert "'onprem', 'compute'" in problem(err, "side").fix
+    assert "from 2 to 3" in problem(err, "hadoop_major").fix
+
+
+def test_fails_when_burst_ports_get_an_unknown_hadoop_line() -> None:
+    with pytest.raises(EmrBurstError) as err:
+        burst_ports(PeerSide.ONPREM, hadoop_major=4)
+    assert "from 2 to 3" in problem(err, "hadoop_major").fix

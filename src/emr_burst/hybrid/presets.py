@@ -1,0 +1,154 @@
+"""The Alluxio hybrid burst tutorial's two EMR clusters as presets of ``EmrCluster``.
+
+``EmrCluster.on_prem_proxy`` and ``EmrCluster.burst_compute`` call these functions; any
+``EmrCluster`` prop can be passed through ``props`` to override the preset's choice.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from aws_cdk import aws_ec2 as ec2
+from constructs import Construct
+
+from emr_burst.core import rules
+from emr_burst.core.errors import Checker
+from emr_burst.emr_ec2.bootstrap import BootstrapAction
+from emr_burst.emr_ec2.capacity import CapacityMode, Market, NodeGroup, WorkloadType
+from emr_burst.emr_ec2.cluster import EmrCluster
+from emr_burst.emr_ec2.cluster_props import classifications
+from emr_burst.hybrid.alluxio import ALLUXIO_SHIM, AlluxioOptions
+from emr_burst.hybrid.catalog import EngineCatalog, QueryEngine, thrift_host
+from emr_burst.hybrid.catalog import catalog_name as catalog_name_rule
+from emr_burst.hybrid.catalog import metastore_uri as metastore_uri_rule
+
+#: ``EmrCluster`` props a preset passes on (everything but ``scope`` and ``construct_id``).
+_CLUSTER_PROPS = frozenset(inspect.signature(EmrCluster.__init__).parameters) - {
+    "self",
+    "scope",
+    "construct_id",
+}
+
+
+def on_prem_proxy_configurations() -> dict[str, dict[str, str]]:
+    """The on-prem stand-in: HDFS and the Hive Metastore answer clients from the peered VPC."""
+    return {
+        # The NameNode listens on every interface, so clients in the peer VPC reach its RPC port.
+        "hdfs-site": {
+            "dfs.namenode.rpc-bind-host": "0.0.0.0",
+            "dfs.namenode.servicerpc-bind-host": "0.0.0.0",
+        },
+        # Tables live in the cluster's HDFS, which the burst side reads through Alluxio.
+        "hive-site": {"hive.metastore.warehouse.dir": "hdfs:///user/hive/warehouse"},
+    }
+
+
+def _check_props(check: Checker, props: dict[str, Any]) -> None:
+    """Unknown keyword arguments are reported (with a guess) instead of a ``TypeError``."""
+    for name in sorted(set(props) - _CLUSTER_PROPS):
+        hint = rules.did_you_mean(name, _CLUSTER_PROPS)
+        check.add(name, props[name], f"not an EmrCluster prop{hint}")
+
+
+def on_prem_proxy(
+    scope: Construct,
+    construct_id: str,
+    *,
+    vpc: ec2.IVpc,
+    release_label: str = "emr-5.36.0",
+    **props: Any,
+) -> EmrCluster:
+    """The tutorial's ``on-prem-cluster``: Hadoop, Hive and HDFS standing in for a data center.
+
+    1 x r4.4xlarge on-demand primary and 3 x r4.4xlarge spot core nodes in uniform instance
+    groups (a test-type cluster with an on-demand primary); the Hive Metastore (9083) and HDFS
+    answer the peer.
+
+    Example::
+
+        onprem = EmrCluster.on_prem_proxy(self, "OnPremCluster", vpc=vpc,
+            additional_security_groups=[peer_access.security_group])
+    """
+    check = Checker(scope, construct_id, "EmrCluster")
+    _check_props(check, props)
+    configurations = props.get("configurations") or {}
+    if check.rule("configurations", configurations, classifications):
+        props["configurations"] = {**on_prem_proxy_configurations(), **dict(configurations)}
+    check.raise_if_any()
+    props.setdefault("cluster_name", "on-prem-cluster")
+    props.setdefault("applications", ["Hadoop", "Hive"])
+    props.setdefault("primary", NodeGroup(("r4.4xlarge",), 1, Market.ON_DEMAND))
+    props.setdefault("core", NodeGroup(("r4.4xlarge",), 3, Market.SPOT))
+    props.setdefault("workload_type", WorkloadType.TEST)
+    props.setdefault("capacity_mode", CapacityMode.INSTANCE_GROUPS)
+    return EmrCluster(scope, construct_id, vpc=vpc, release_label=release_label, **props)
+
+
+def burst_compute(
+    scope: Construct,
+    construct_id: str,
+    *,
+    vpc: ec2.IVpc,
+    metastore_uri: str | None,
+    alluxio: AlluxioOptions,
+    engine: QueryEngine | str = QueryEngine.PRESTO,
+    catalog_name: str = "onprem",
+    release_label: str = "emr-6.15.0",
+    **props: Any,
+) -> EmrCluster:
+    """The tutorial's ``alluxio-compute-cluster``: Presto or Trino with Alluxio.
+
+    1 x r4.4xlarge on-demand primary and 3 x r5d.4xlarge spot workers (NVMe instance store for
+    Alluxio's cache) in instance groups. Alluxio comes from its bootstrap script; a catalog
+    named ``catalog_name`` points the engine's Hive connector at ``metastore_uri`` (the on-prem
+    metastore over the peering) and, with ``alluxio.transparent_uri``, reads ``hdfs://``
+    locations through Alluxio.
+
+    Example::
+
+        burst = EmrCluster.burst_compute(self, "BurstCluster", vpc=vpc,
+            metastore_uri=f"thrift://{onprem.primary_dns}:9083",
+            alluxio=AlluxioOptions(bootstrap_script="s3://alluxio-public/emr/2.0.1/alluxio-emr.sh"),
+            engine=QueryEngine.TRINO)
+
+    :param metastore_uri: ``thrift://host:9083`` of the on-prem Hive Metastore (required).
+    :param alluxio: how Alluxio is installed and mounted.
+    :param engine: Presto or Trino. Default: - PRESTO.
+    :param catalog_name: the catalog's name. Default: - ``onprem``.
+    """
+    check = Checker(scope, construct_id, "EmrCluster")
+    _check_props(check, props)
+    check.rule("metastore_uri", metastore_uri, metastore_uri_rule)
+    if check.rule("alluxio", alluxio, rules.instance_of(AlluxioOptions, "AlluxioOptions(...)")):
+        alluxio.check(check, "alluxio")
+    parsed = rules.choice(QueryEngine, engine)
+    if isinstance(parsed, str):
+        check.add("engine", engine, parsed)
+    check.rule("catalog_name", catalog_name, catalog_name_rule)
+    check.rule("bootstrap_actions", props.get("bootstrap_actions", ()), rules.sequence("action"))
+    check.rule("catalogs", props.get("catalogs", ()), rules.sequence("EngineCatalog(...)"))
+    check.raise_if_any()
+    assert metastore_uri is not None
+    assert isinstance(parsed, QueryEngine)
+    root_ufs = alluxio.root_ufs_uri or f"hdfs://{thrift_host(metastore_uri)}:8020/"
+    catalog = EngineCatalog(
+        engine=parsed,
+        metastore_uri=metastore_uri,
+        name=catalog_name,
+        site_properties=ALLUXIO_SHIM if alluxio.transparent_uri else {},
+    )
+    install = BootstrapAction(
+        "Install Alluxio", alluxio.bootstrap_script, alluxio.bootstrap_args(root_ufs)
+    )
+    props["bootstrap_actions"] = [install, *props.get("bootstrap_actions", ())]
+    props["catalogs"] = [catalog, *props.get("catalogs", ())]
+    props.setdefault("cluster_name", "alluxio-compute-cluster")
+    props.setdefault("applications", ["Hadoop", parsed.value])
+    props.setdefault("primary", NodeGroup(("r4.4xlarge",), 1, Market.ON_DEMAND))
+    props.setdefault("core", NodeGroup(("r5d.4xlarge",), 3, Market.SPOT))
+    props.setdefault("workload_type", WorkloadType.TEST)
+    props.setdefault("capacity_mode", CapacityMode.INSTANCE_GROUPS)
+    cluster = EmrCluster(scope, construct_id, vpc=vpc, release_label=release_label, **props)
+    cluster.alluxio_properties = alluxio.site_properties(root_ufs)
+    return cluster
