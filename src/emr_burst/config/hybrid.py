@@ -14,11 +14,13 @@ from emr_burst.config.network import NetworkConfig
 from emr_burst.config.reader import ContextReader, as_integer
 from emr_burst.config.sides import Side
 from emr_burst.core import rules
-from emr_burst.emr_ec2.cluster import IDLE_TIMEOUT_MAX_S, IDLE_TIMEOUT_MIN_S, QueryEngine
+from emr_burst.emr_ec2.cluster_props import IDLE_TIMEOUT_MAX, IDLE_TIMEOUT_MIN
+from emr_burst.emr_ec2.releases import supported_release
+from emr_burst.hybrid.catalog import QueryEngine
 
 HYBRID_ENGINES = tuple(engine.value.lower() for engine in QueryEngine)
 #: EMR's ``AutoTerminationPolicy.IdleTimeout`` bounds, in seconds.
-IDLE_TIMEOUT_RANGE = (IDLE_TIMEOUT_MIN_S, IDLE_TIMEOUT_MAX_S)
+IDLE_TIMEOUT_RANGE = (int(IDLE_TIMEOUT_MIN.to_seconds()), int(IDLE_TIMEOUT_MAX.to_seconds()))
 idle_timeout_seconds = rules.integer(*IDLE_TIMEOUT_RANGE, unit="seconds")
 
 KEYS = (
@@ -93,10 +95,10 @@ def read_hybrid(
         compute_cidr=network.cidr,
         web_ui_cidr=reader.read("webUiCidr", None, rules.allow_list_cidr, optional=True),
         onprem_release_label=reader.read(
-            "onpremReleaseLabel", defaults.onprem_release_label, rules.emr_release
+            "onpremReleaseLabel", defaults.onprem_release_label, supported_release
         ),
         compute_release_label=reader.read(
-            "computeReleaseLabel", defaults.compute_release_label, rules.emr_release
+            "computeReleaseLabel", defaults.compute_release_label, supported_release
         ),
         engine=reader.read_choice("hybridEngine", QueryEngine.PRESTO).value.lower(),
         alluxio_bootstrap_script=reader.read(

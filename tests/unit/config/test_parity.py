@@ -21,7 +21,8 @@ from emr_burst.config.hybrid import idle_timeout_seconds
 from emr_burst.core import rules
 from emr_burst.core.errors import EmrBurstError, Problem
 from emr_burst.core.stack import BurstStack
-from emr_burst.emr_ec2.cluster import QueryEngine
+from emr_burst.emr_ec2.releases import supported_release
+from emr_burst.hybrid import QueryEngine
 from emr_burst.network import InterfaceEndpoint, Network
 
 
@@ -171,9 +172,9 @@ RULE_PARITY: list[tuple[str, Any, list[Any]]] = [
                                                    "emr-6.15.0-latest", "emr-7.9.0", "7.9.0",
                                                    "emr-7.9.0-latest ", "", 7]),
     # EmrCluster.release_label (on-prem stand-in and burst compute clusters)
-    ("onpremReleaseLabel", rules.emr_release, ["emr-5.36.0", "emr-6.15.0", "emr-7.0.0",
+    ("onpremReleaseLabel", supported_release, ["emr-4.9.0", "emr-5.36.0", "emr-6.15.0", "emr-7.0.0",
                                                "emr-6.15", "6.15.0", "emr-6.15.0-latest", "", 6]),
-    ("computeReleaseLabel", rules.emr_release, ["emr-6.15.0", "emr-7.5.0", "EMR-6.15.0",
+    ("computeReleaseLabel", supported_release, ["emr-6.15.0", "emr-7.5.0", "EMR-6.15.0",
                                                 "emr-6.x", ""]),
     # EmrCluster / HybridPeerAccess web UI allow-list
     ("webUiCidr", rules.allow_list_cidr, ["203.0.113.7/32", "198.51.100.0/24", "10.0.0.0/8",
