@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import aws_cdk as cdk
 from constructs import Construct
 
 #: A rule takes a value and returns the fix when the value is bad, ``None`` when it is fine.
@@ -24,6 +25,8 @@ _MAX_VALUE_CHARS = 120
 
 def show(value: Any) -> str:
     """A short, readable rendering of a user's value for a message."""
+    if isinstance(value, cdk.Duration):
+        return f"Duration({value.to_human_string()})"
     text = repr(value)
     if len(text) > _MAX_VALUE_CHARS:
         text = text[: _MAX_VALUE_CHARS - 3] + "..."

@@ -507,7 +507,11 @@ def choice(enum_type: type[E], value: Any) -> E | str:
             ):
                 return member
     names = [str(m.value) for m in enum_type]
-    hint = did_you_mean(str(value), names) if isinstance(value, str) else ""
+    hint = ""
+    if isinstance(value, str):
+        by_lower = {n.lower(): n for n in names}
+        close = difflib.get_close_matches(value.strip().lower(), list(by_lower), n=1, cutoff=0.6)
+        hint = f" (did you mean {by_lower[close[0]]!r}?)" if close else ""
     return (
         f"choose one of {', '.join(repr(n) for n in names)} (or {enum_type.__name__}.<NAME>){hint}"
     )
