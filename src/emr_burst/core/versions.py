@@ -16,3 +16,8 @@ KUBECTL_LAYER_VERSION = "1.33"
 DEFAULT_EMR_EKS_RELEASE = "emr-7.9.0-latest"
 EMR_EKS_MAJOR = 7
 POD_IDENTITY_MIN_RELEASE = (7, 3)
+
+#: Regions whose CloudFormation has ``AWS::EMRContainers::JobTemplate`` (aws-cdk-lib 2.275's region
+#: validation and cfn-lint 1.58's per-region schemas agree, November 2026); elsewhere job templates
+#: are created through the EMR on EKS API.
+CFN_JOB_TEMPLATE_REGIONS = ("us-east-1", "us-west-2", "eu-central-1", "ap-south-1")

@@ -9,6 +9,7 @@ from emr_burst.emr_eks.compute import (
     node_group_placement,
 )
 from emr_burst.emr_eks.extension import Contribution, IJobTarget, ITeamExtension
+from emr_burst.emr_eks.job_provisioning import JobTemplateProvisioning
 from emr_burst.emr_eks.job_role import Identity, JobExecutionRole
 from emr_burst.emr_eks.job_template import ISparkTeam, JobDriver, JobTemplate
 from emr_burst.emr_eks.namespace import ContainerLimits, KubernetesNamespace, NamespaceQuota
@@ -35,6 +36,7 @@ __all__ = [
     "JobDriver",
     "JobExecutionRole",
     "JobTemplate",
+    "JobTemplateProvisioning",
     "KubernetesNamespace",
     "NamespaceQuota",
     "NodeGroupCompute",

@@ -22,7 +22,6 @@ from typing import Any, Protocol, runtime_checkable
 
 import aws_cdk as cdk
 import jsii
-from aws_cdk import aws_emrcontainers as emrc
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
@@ -33,6 +32,12 @@ from emr_burst.core import rules
 from emr_burst.core.errors import Checker
 from emr_burst.emr_eks.classification import Classification
 from emr_burst.emr_eks.extension import Contribution, describe
+from emr_burst.emr_eks.job_provisioning import (
+    ApiJobTemplate,
+    CloudFormationJobTemplate,
+    JobTemplateProvisioning,
+    resolve_provisioning,
+)
 from emr_burst.emr_eks.job_role import JobExecutionRole
 from emr_burst.emr_eks.job_settings import (
     JobSettings,
@@ -140,21 +145,19 @@ class JobDriver:
                         names.append(name)
         return names
 
-    def render(self) -> emrc.CfnJobTemplate.JobDriverProperty:
-        template = emrc.CfnJobTemplate
+    def api(self) -> dict[str, Any]:
+        """The ``jobDriver`` of the EMR on EKS API (CloudFormation takes the same shape)."""
         if self.kind is DriverKind.SPARK_SQL:
-            return template.JobDriverProperty(
-                spark_sql_job_driver=template.SparkSqlJobDriverProperty(
-                    entry_point=self.entry_point, spark_sql_parameters=self.parameters
-                )
-            )
-        return template.JobDriverProperty(
-            spark_submit_job_driver=template.SparkSubmitJobDriverProperty(
-                entry_point=self.entry_point,
-                entry_point_arguments=list(self.arguments) or None,
-                spark_submit_parameters=self.parameters,
-            )
-        )
+            sql: dict[str, Any] = {"entryPoint": self.entry_point}
+            if self.parameters is not None:
+                sql["sparkSqlParameters"] = self.parameters
+            return {"sparkSqlJobDriver": sql}
+        submit: dict[str, Any] = {"entryPoint": self.entry_point}
+        if self.arguments:
+            submit["entryPointArguments"] = list(self.arguments)
+        if self.parameters is not None:
+            submit["sparkSubmitParameters"] = self.parameters
+        return {"sparkSubmitJobDriver": submit}
 
 
 @runtime_checkable
@@ -212,6 +215,10 @@ class JobTemplate(Construct):
     :param classifications: other classifications of this template. Default: - none.
     :param name: the readable part of the template's name; a content hash is appended.
         Default: - ``<stack name>-<namespace>-<construct id>``.
+    :param provisioning: ``CLOUDFORMATION`` (``AWS::EMRContainers::JobTemplate``, which exists in
+        only a few regions), ``API`` (a custom resource that calls the EMR on EKS API) or ``AUTO``:
+        the API where the stack's region lacks the CloudFormation type, CloudFormation otherwise.
+        Default: - ``AUTO``.
     """
 
     def __init__(
@@ -226,8 +233,12 @@ class JobTemplate(Construct):
         spark_conf: Mapping[str, str] | None = None,
         classifications: Sequence[Classification] = (),
         name: str | None = None,
+        provisioning: JobTemplateProvisioning | str = JobTemplateProvisioning.AUTO,
     ) -> None:
         check = Checker(scope, construct_id, "JobTemplate")
+        parsed = rules.choice(JobTemplateProvisioning, provisioning)
+        if isinstance(parsed, str):
+            check.add("provisioning", provisioning, parsed)
         team_ok = check.rule(
             "team",
             team,
@@ -261,16 +272,15 @@ class JobTemplate(Construct):
         self.release_label = release_label or team.release_label
         self.settings = JobSettings(f"JobTemplate '{self.node.path}'", self._validate_combined)
         self._base_name = name or f"{cdk.Stack.of(self).stack_name}-{team.namespace}-{construct_id}"
-        self.resource = emrc.CfnJobTemplate(
-            self,
-            "Resource",
-            name=self._base_name[:NAME_MAX],
-            job_template_data=emrc.CfnJobTemplate.JobTemplateDataProperty(
-                execution_role_arn=self.role.role_arn,
-                release_label=self.release_label,
-                job_driver=self.job_driver.render(),
-            ),
+        assert isinstance(parsed, JobTemplateProvisioning)
+        self.provisioning = resolve_provisioning(self, parsed)
+        self._backend = (
+            CloudFormationJobTemplate(self, self._base_name[:NAME_MAX], self._placeholder_data())
+            if self.provisioning is JobTemplateProvisioning.CLOUDFORMATION
+            else ApiJobTemplate(self)
         )
+        #: ``AWS::EMRContainers::JobTemplate``, or the custom resource that calls the EMR API.
+        self.resource = self._backend.resource
         if spark_conf:
             self.add_spark_conf(spark_conf)
         for classification in classifications:
@@ -328,11 +338,19 @@ class JobTemplate(Construct):
 
     @property
     def job_template_arn(self) -> str:
-        return self.resource.attr_arn
+        return self._backend.arn
 
     @property
     def job_template_id(self) -> str:
-        return self.resource.attr_id
+        return self._backend.id
+
+    def _placeholder_data(self) -> dict[str, Any]:
+        """What the template holds until it is rendered at synth (never synthesized)."""
+        return {
+            "executionRoleArn": self.role.role_arn,
+            "releaseLabel": self.release_label,
+            "jobDriver": self.job_driver.api(),
+        }
 
     def grant_start_job_run(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` start jobs from this template on the team's virtual cluster.
@@ -392,44 +410,38 @@ class JobTemplate(Construct):
         }
         configuration = combined_configuration(where, self._layers(), pod_conf)
         data = self._template_data(configuration)
-        self.resource.job_template_data = data
         digest = hashlib.sha256(
             json.dumps(cdk.Stack.of(self).resolve(data), sort_keys=True, default=str).encode()
         ).hexdigest()[:_HASH_CHARS]
-        self.resource.name = f"{self._base_name[: NAME_MAX - _HASH_CHARS - 1]}-{digest}"
+        name = f"{self._base_name[: NAME_MAX - _HASH_CHARS - 1]}-{digest}"
+        self._backend.render(name, data)
 
-    def _template_data(
-        self, configuration: list[dict[str, Any]]
-    ) -> emrc.CfnJobTemplate.JobTemplateDataProperty:
-        template = emrc.CfnJobTemplate
+    def _template_data(self, configuration: list[dict[str, Any]]) -> dict[str, Any]:
+        """``jobTemplateData`` in the EMR on EKS API's shape (camelCase, tokens unresolved)."""
         team = self.team
-        monitoring = template.ParametricMonitoringConfigurationProperty(
-            persistent_app_ui="ENABLED",
-            cloud_watch_monitoring_configuration=(
-                template.ParametricCloudWatchMonitoringConfigurationProperty(
-                    log_group_name=team.log_group.log_group_name,
-                    log_stream_name_prefix=team.namespace,
-                )
-            ),
-            s3_monitoring_configuration=template.ParametricS3MonitoringConfigurationProperty(
-                log_uri=team.bucket.s3_url_for_object(f"{team.namespace}/logs/"),
-            ),
-        )
-        return template.JobTemplateDataProperty(
-            execution_role_arn=self.role.role_arn,
-            release_label=self.release_label,
-            job_driver=self.job_driver.render(),
-            parameter_configuration={
-                name: template.TemplateParameterConfigurationProperty(type="STRING")
-                for name in self.job_driver.parameter_names()
-            }
-            or None,
-            configuration_overrides=template.ParametricConfigurationOverridesProperty(
-                application_configuration=[_configuration(c) for c in configuration],
-                monitoring_configuration=monitoring,
-            ),
-            job_tags={"emr-burst:team": team.namespace},
-        )
+        data: dict[str, Any] = {
+            "executionRoleArn": self.role.role_arn,
+            "releaseLabel": self.release_label,
+            "jobDriver": self.job_driver.api(),
+            "configurationOverrides": {
+                "applicationConfiguration": configuration,
+                "monitoringConfiguration": {
+                    "persistentAppUI": "ENABLED",
+                    "cloudWatchMonitoringConfiguration": {
+                        "logGroupName": team.log_group.log_group_name,
+                        "logStreamNamePrefix": team.namespace,
+                    },
+                    "s3MonitoringConfiguration": {
+                        "logUri": team.bucket.s3_url_for_object(f"{team.namespace}/logs/"),
+                    },
+                },
+            },
+            "jobTags": {"emr-burst:team": team.namespace},
+        }
+        parameters = self.job_driver.parameter_names()
+        if parameters:
+            data["parameterConfiguration"] = {name: {"type": "STRING"} for name in parameters}
+        return data
 
 
 def apply_to_role(role: JobExecutionRole, contribution: Contribution) -> None:
@@ -438,14 +450,6 @@ def apply_to_role(role: JobExecutionRole, contribution: Contribution) -> None:
         role.add_to_policy(statement)
     for statement in contribution.trust_statements:
         role.add_trust_statement(statement)
-
-
-def _configuration(rendered: Mapping[str, Any]) -> emrc.CfnJobTemplate.ConfigurationProperty:
-    return emrc.CfnJobTemplate.ConfigurationProperty(
-        classification=rendered["classification"],
-        properties=rendered.get("properties"),
-        configurations=[_configuration(c) for c in rendered.get("configurations", [])] or None,
-    )
 
 
 def _placement_layer(placement: Any) -> JobSettings:
