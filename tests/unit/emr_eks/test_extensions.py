@@ -551,7 +551,7 @@ def test_submitters_may_start_template_runs_of_every_team_template() -> None:
     assert any("emr-containers:ExecutionRoleArn" in c for c in conditions)
     template_arns = [c for c in conditions if "emr-containers:JobTemplateArn" in c]
     assert len(template_arns) == 2
-    later_id = env.stack.get_logical_id(later.resource)
+    later_id = env.stack.get_logical_id(later.resource)  # type: ignore[arg-type]
     assert any(later_id in c for c in template_arns)
 
 

@@ -93,8 +93,8 @@ def test_an_environment_agnostic_stack_warns_where_its_templates_deploy() -> Non
     Template.from_stack(stack)
     messages = [
         entry.data
-        for entry in stack.node.find_all()
-        for entry in entry.node.metadata
+        for construct in stack.node.find_all()
+        for entry in construct.node.metadata
         if entry.type == "aws:cdk:warning"
     ]
     assert any("exists only in us-east-1, us-west-2" in str(m) for m in messages)

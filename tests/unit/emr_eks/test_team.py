@@ -296,7 +296,7 @@ def test_grant_start_job_run_is_scoped_to_the_vc_and_the_teams_role(auto_app: Au
 
 
 def _job_template(app: AutoModeApp, team: SparkTeam) -> dict[str, Any]:
-    logical_id = app.stack.get_logical_id(team.job_template.resource)
+    logical_id = app.stack.get_logical_id(team.job_template.resource)  # type: ignore[arg-type]
     data: dict[str, Any] = app.json["Resources"][logical_id]["Properties"]
     return data
 
