@@ -323,6 +323,11 @@ class EmrEksPlatform(Construct):
                 ),
             ],
         )
+        # EKS Auto Mode puts this role in instance profiles it creates and removes on its own
+        # schedule; CloudFormation deleting the role before they are gone fails the whole
+        # `cdk destroy` (DeleteConflict). An IAM role costs nothing: it is retained, and
+        # docs/stacks/emr-eks.md says how to delete it once the cluster is gone.
+        node_role.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
         node_role.assume_role_policy.add_statements(  # type: ignore[union-attr]
             iam.PolicyStatement(
                 actions=["sts:TagSession"],

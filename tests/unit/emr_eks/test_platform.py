@@ -323,3 +323,9 @@ def test_validation_happens_before_any_child_is_created() -> None:
         )
     assert stack.node.try_find_child("Platform") is None
     assert isinstance(cdk.Stack.of(stack), cdk.Stack)
+
+
+def test_the_auto_mode_node_role_survives_destroy(auto_app: AutoModeApp) -> None:
+    assert auto_app.platform.node_role is not None
+    role_id = auto_app.stack.get_logical_id(auto_app.platform.node_role.node.default_child)  # type: ignore[arg-type]
+    assert auto_app.json["Resources"][role_id]["DeletionPolicy"] == "Retain"
