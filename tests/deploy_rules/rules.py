@@ -1,0 +1,201 @@
+"""Deploy-time rules: what AWS enforces when a stack deploys or a job runs, that neither the
+CloudFormation schemas (cfn-lint) nor cdk-nag know. Each rule reads a synthesized template and
+returns its violations as sentences that say what will fail and what to change.
+
+Sources are in /work/shared/docs/FACTS.md ("Deploy-time facts") and the AWS pages cited there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+Template = Mapping[str, Any]
+Rule = Callable[[Template], list[str]]
+
+MANAGED_POLICY_TAG = ("for-use-with-amazon-emr-managed-policies", "true")
+#: CloudFormation's and the services' own name limits for names we set literally.
+NAME_LIMITS = {
+    ("AWS::EMRContainers::JobTemplate", "Name"): 64,
+    ("AWS::EMRContainers::VirtualCluster", "Name"): 64,
+    ("AWS::IAM::Role", "RoleName"): 64,
+    ("AWS::IAM::ManagedPolicy", "ManagedPolicyName"): 128,
+    ("AWS::Lambda::Function", "FunctionName"): 64,
+    ("AWS::EMR::Cluster", "Name"): 256,
+    ("AWS::StepFunctions::StateMachine", "StateMachineName"): 80,
+}
+#: Condition keys that tie a service principal to our account or resource (confused deputy).
+SOURCE_KEYS = (
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOwner",
+    "kms:ViaService",
+    "kms:EncryptionContext:aws:logs:arn",
+)
+
+
+def _resources(template: Template, kind: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for logical_id, resource in template.get("Resources", {}).items():
+        if resource.get("Type") == kind:
+            yield logical_id, resource
+
+
+def _ref(value: Any) -> str | None:
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return str(value["Ref"])
+        if "Fn::GetAtt" in value:
+            return str(value["Fn::GetAtt"][0])
+    return None
+
+
+def emr_clusters_carry_the_managed_policy_tag(template: Template) -> list[str]:
+    """AmazonEMRServicePolicy_v2 launches instances only with the request tag, which EMR copies
+    from the cluster's tags; without it every instance launch is denied."""
+    problems = []
+    resources = template.get("Resources", {})
+    for logical_id, cluster in _resources(template, "AWS::EMR::Cluster"):
+        props = cluster.get("Properties", {})
+        role = resources.get(_ref(props.get("ServiceRole")) or "", {})
+        policies = json.dumps(role.get("Properties", {}).get("ManagedPolicyArns", []))
+        if "AmazonEMRServicePolicy_v2" not in policies:
+            continue
+        tags = {t.get("Key"): t.get("Value") for t in props.get("Tags", [])}
+        key, value = MANAGED_POLICY_TAG
+        if tags.get(key) != value:
+            problems.append(
+                f"{logical_id}: its service role uses AmazonEMRServicePolicy_v2 but the cluster is "
+                f"not tagged {key}={value}; EMR would be denied every instance launch. Tag it."
+            )
+    return problems
+
+
+def literal_names_fit(template: Template) -> list[str]:
+    problems = []
+    for (kind, prop), limit in NAME_LIMITS.items():
+        for logical_id, resource in _resources(template, kind):
+            name = resource.get("Properties", {}).get(prop)
+            if isinstance(name, str) and len(name) > limit:
+                problems.append(
+                    f"{logical_id}: {prop} {name!r} has {len(name)} characters; {kind} allows "
+                    f"{limit}. Shorten the name or its prefix."
+                )
+    return problems
+
+
+def kubernetes_objects(template: Template) -> Iterator[dict[str, Any]]:
+    """Every object of every manifest the kubectl provider applies."""
+    for _, resource in _resources(template, "Custom::AWSCDK-EKS-KubernetesResource"):
+        manifest = resource.get("Properties", {}).get("Manifest")
+        if isinstance(manifest, str):
+            yield from json.loads(manifest)
+        elif isinstance(manifest, dict) and "Fn::Join" in manifest:
+            text = "".join(
+                p if isinstance(p, str) else '"<token>"' for p in manifest["Fn::Join"][1]
+            )
+            try:
+                yield from json.loads(text)
+            except json.JSONDecodeError:
+                continue
+
+
+def requests_quotas_have_default_requests(template: Template) -> list[str]:
+    """A ResourceQuota on requests.* refuses pods with a container that sets no request (EMR's
+    logging sidecar sets no CPU request): each must come with a LimitRange defaultRequest."""
+    objects = list(kubernetes_objects(template))
+    defaults: dict[str, set[str]] = {}
+    for obj in objects:
+        if obj.get("kind") == "LimitRange":
+            ns = obj["metadata"].get("namespace", "default")
+            for limit in obj.get("spec", {}).get("limits", []):
+                defaults.setdefault(ns, set()).update(limit.get("defaultRequest", {}))
+    problems = []
+    for obj in objects:
+        if obj.get("kind") != "ResourceQuota":
+            continue
+        ns = obj["metadata"].get("namespace", "default")
+        for key in obj.get("spec", {}).get("hard", {}):
+            resource = key.removeprefix("requests.")
+            if key.startswith("requests.") and resource not in defaults.get(ns, set()):
+                problems.append(
+                    f"namespace {ns}: ResourceQuota {obj['metadata']['name']} limits {key} but no "
+                    f"LimitRange gives containers a default {resource} request; the first job's "
+                    "pods would be refused. Add ContainerLimits(default_request_...)."
+                )
+    return problems
+
+
+def one_virtual_cluster_per_namespace(template: Template) -> list[str]:
+    seen: dict[str, str] = {}
+    problems = []
+    for logical_id, vc in _resources(template, "AWS::EMRContainers::VirtualCluster"):
+        provider = vc.get("Properties", {}).get("ContainerProvider", {})
+        namespace = provider.get("Info", {}).get("EksInfo", {}).get("Namespace")
+        key = json.dumps([provider.get("Id"), namespace], sort_keys=True)
+        if key in seen:
+            problems.append(
+                f"{logical_id} and {seen[key]}: two virtual clusters on namespace {namespace!r} of "
+                "one cluster; EMR refuses the second. Put both teams' templates on one."
+            )
+        seen[key] = logical_id
+    return problems
+
+
+def hdfs_core_nodes_are_on_demand(template: Template) -> list[str]:
+    """Core nodes hold HDFS blocks (replication 1 with 3 cores): a spot reclaim loses data."""
+    problems = []
+    for logical_id, cluster in _resources(template, "AWS::EMR::Cluster"):
+        instances = cluster.get("Properties", {}).get("Instances", {})
+        core_group = instances.get("CoreInstanceGroup") or {}
+        core_fleet = instances.get("CoreInstanceFleet") or {}
+        applications = json.dumps(cluster.get("Properties", {}).get("Applications", []))
+        holds_hdfs = "Hadoop" in applications or not applications.strip("[]")
+        if not holds_hdfs:
+            continue
+        if core_group.get("Market") == "SPOT" or core_fleet.get("TargetSpotCapacity", 0):
+            problems.append(
+                f"{logical_id}: core nodes (HDFS) run on spot; one reclaim loses blocks. Use "
+                "on-demand core nodes and put spot capacity in task nodes."
+            )
+    return problems
+
+
+def _policy_documents(template: Template) -> Iterator[tuple[str, Any]]:
+    for logical_id, topic_policy in _resources(template, "AWS::SNS::TopicPolicy"):
+        yield logical_id, topic_policy["Properties"].get("PolicyDocument", {})
+    for logical_id, key in _resources(template, "AWS::KMS::Key"):
+        yield logical_id, key["Properties"].get("KeyPolicy", {})
+    for logical_id, bucket_policy in _resources(template, "AWS::S3::BucketPolicy"):
+        yield logical_id, bucket_policy["Properties"].get("PolicyDocument", {})
+
+
+def service_principals_are_bound_to_their_source(template: Template) -> list[str]:
+    """A service principal allowed on a topic, key or bucket without aws:SourceAccount /
+    aws:SourceArn can act for any account (confused deputy)."""
+    problems = []
+    for logical_id, document in _policy_documents(template):
+        for statement in document.get("Statement", []):
+            if statement.get("Effect") != "Allow":
+                continue
+            services = statement.get("Principal", {})
+            services = services.get("Service") if isinstance(services, dict) else None
+            if not services:
+                continue
+            conditions = json.dumps(statement.get("Condition", {}))
+            if not any(key in conditions for key in SOURCE_KEYS):
+                problems.append(
+                    f"{logical_id}: {services} may {statement.get('Action')} with no "
+                    "aws:SourceAccount or aws:SourceArn condition; add one."
+                )
+    return problems
+
+
+RULES: dict[str, Rule] = {
+    "emr-managed-policy-tag": emr_clusters_carry_the_managed_policy_tag,
+    "name-lengths": literal_names_fit,
+    "quota-limit-pairing": requests_quotas_have_default_requests,
+    "one-virtual-cluster-per-namespace": one_virtual_cluster_per_namespace,
+    "hdfs-not-on-spot": hdfs_core_nodes_are_on_demand,
+    "service-principal-source": service_principals_are_bound_to_their_source,
+}

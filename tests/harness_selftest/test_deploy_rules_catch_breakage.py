@@ -1,0 +1,110 @@
+"""Each deploy-time rule, pointed at a template broken in exactly its way, reports it."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from tests.deploy_rules import rules
+
+ROLE = {
+    "Type": "AWS::IAM::Role",
+    "Properties": {
+        "ManagedPolicyArns": ["arn:aws:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2"]
+    },
+}
+
+
+def _cluster(**props: Any) -> dict[str, Any]:
+    base = {
+        "ServiceRole": {"Ref": "ServiceRole"},
+        "Applications": [{"Name": "Hadoop"}],
+        "Instances": {"CoreInstanceGroup": {"Market": "ON_DEMAND"}},
+        "Tags": [{"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"}],
+    }
+    return {"Type": "AWS::EMR::Cluster", "Properties": base | props}
+
+
+def _template(**resources: Any) -> dict[str, Any]:
+    return {"Resources": resources}
+
+
+def test_managed_policy_tag_rule() -> None:
+    good = _template(ServiceRole=ROLE, Cluster=_cluster())
+    assert rules.emr_clusters_carry_the_managed_policy_tag(good) == []
+    bad = _template(ServiceRole=ROLE, Cluster=_cluster(Tags=[]))
+    (problem,) = rules.emr_clusters_carry_the_managed_policy_tag(bad)
+    assert "for-use-with-amazon-emr-managed-policies=true" in problem
+
+
+def test_name_length_rule() -> None:
+    ok = _template(T={"Type": "AWS::EMRContainers::JobTemplate", "Properties": {"Name": "a" * 64}})
+    assert rules.literal_names_fit(ok) == []
+    long = copy.deepcopy(ok)
+    long["Resources"]["T"]["Properties"]["Name"] = "a" * 65
+    (problem,) = rules.literal_names_fit(long)
+    assert "65 characters" in problem
+
+
+def _manifest(*objects: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "Type": "Custom::AWSCDK-EKS-KubernetesResource",
+        "Properties": {"Manifest": json.dumps(list(objects))},
+    }
+
+
+QUOTA: dict[str, Any] = {
+    "kind": "ResourceQuota",
+    "metadata": {"name": "q", "namespace": "a"},
+    "spec": {"hard": {"requests.cpu": "24"}},
+}
+LIMITS: dict[str, Any] = {
+    "kind": "LimitRange",
+    "metadata": {"name": "l", "namespace": "a"},
+    "spec": {"limits": [{"type": "Container", "defaultRequest": {"cpu": "100m"}}]},
+}
+
+
+def test_quota_pairing_rule() -> None:
+    assert rules.requests_quotas_have_default_requests(_template(M=_manifest(QUOTA, LIMITS))) == []
+    (problem,) = rules.requests_quotas_have_default_requests(_template(M=_manifest(QUOTA)))
+    assert "requests.cpu" in problem
+    other_ns = copy.deepcopy(LIMITS)
+    other_ns["metadata"]["namespace"] = "b"
+    assert rules.requests_quotas_have_default_requests(_template(M=_manifest(QUOTA, other_ns)))
+
+
+def test_one_virtual_cluster_per_namespace_rule() -> None:
+    vc = {
+        "Type": "AWS::EMRContainers::VirtualCluster",
+        "Properties": {"ContainerProvider": {"Id": "c", "Info": {"EksInfo": {"Namespace": "a"}}}},
+    }
+    assert rules.one_virtual_cluster_per_namespace(_template(A=vc)) == []
+    (problem,) = rules.one_virtual_cluster_per_namespace(_template(A=vc, B=copy.deepcopy(vc)))
+    assert "EMR refuses the second" in problem
+
+
+def test_hdfs_on_spot_rule() -> None:
+    assert rules.hdfs_core_nodes_are_on_demand(_template(C=_cluster())) == []
+    spot = _cluster(Instances={"CoreInstanceGroup": {"Market": "SPOT"}})
+    (problem,) = rules.hdfs_core_nodes_are_on_demand(_template(C=spot))
+    assert "spot" in problem
+
+
+def test_service_principal_source_rule() -> None:
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+    }
+    policy: dict[str, Any] = {
+        "Type": "AWS::SNS::TopicPolicy",
+        "Properties": {"PolicyDocument": {"Statement": [statement]}},
+    }
+    (problem,) = rules.service_principals_are_bound_to_their_source(_template(P=policy))
+    assert "cloudwatch.amazonaws.com" in problem
+    bound = copy.deepcopy(policy)
+    bound["Properties"]["PolicyDocument"]["Statement"][0]["Condition"] = {
+        "StringEquals": {"aws:SourceAccount": "111111111111"}
+    }
+    assert rules.service_principals_are_bound_to_their_source(_template(P=bound)) == []
