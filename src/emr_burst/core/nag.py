@@ -170,3 +170,43 @@ class _LateAcknowledgment:
             applies_to=[resource_target(self._scope, value) for value in self._resources],
         )
         return []
+
+
+#: Construct ID of the singleton Lambda behind every ``AwsCustomResource`` of a stack.
+SDK_PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
+
+
+def acknowledge_sdk_provider(scope: IConstruct, *, calls: str, logs: str) -> None:
+    """Acknowledge what CDK's shared ``AwsCustomResource`` Lambda of ``scope``'s stack cannot fix.
+
+    ``calls`` says which SDK calls it makes for the caller (``"creates and deletes EMR job
+    templates"``), ``logs`` what its log group records. Callers with different purposes may share
+    the one provider; each adds its own reason.
+    """
+    provider = cdk.Stack.of(scope).node.try_find_child(SDK_PROVIDER_ID)
+    if provider is None:
+        return
+    acknowledge(
+        provider,
+        f"CDK's AwsCustomResource provider {calls} during deployments; CloudFormation invokes "
+        "it synchronously and retries, so it needs no VPC, dead-letter queue or reserved "
+        "concurrency, and aws-cdk-lib picks its runtime.",
+        "AwsSolutions-L1",
+        *across_packs("LambdaConcurrency"),
+        *across_packs("LambdaDLQ"),
+        *across_packs("LambdaInsideVPC"),
+    )
+    acknowledge(
+        provider,
+        f"The provider's log group records {logs}.",
+        *across_packs("CloudWatchLogGroupEncrypted"),
+    )
+    acknowledge(
+        provider,
+        "The provider's role carries only AWSLambdaBasicExecutionRole, the AWS-managed policy for "
+        "writing its own CloudWatch log streams.",
+        "AwsSolutions-IAM4",
+        applies_to=[
+            "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+        ],
+    )

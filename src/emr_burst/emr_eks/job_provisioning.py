@@ -23,9 +23,6 @@ from constructs import Construct
 from emr_burst.core import nag as _nag
 from emr_burst.core import versions
 
-#: The custom resource's Lambda is CDK's singleton ``AwsCustomResource`` provider of the stack.
-_SDK_PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
-
 
 class JobTemplateProvisioning(enum.Enum):
     """How a job template is created."""
@@ -159,7 +156,12 @@ class ApiJobTemplate:
             "AwsSolutions-IAM5",
             applies_to=[_nag.resource_target(self.resource, templates)],
         )
-        _acknowledge_provider(scope)
+        _nag.acknowledge_sdk_provider(
+            scope,
+            calls="creates and deletes EMR job templates",
+            logs="the CreateJobTemplate requests: the Spark settings and S3 paths the stack "
+            "template itself holds",
+        )
 
     @property
     def arn(self) -> str:
@@ -172,37 +174,6 @@ class ApiJobTemplate:
     def render(self, name: str, data: dict[str, Any]) -> None:
         self._name = name
         self._data = data
-
-
-def _acknowledge_provider(scope: Construct) -> None:
-    provider = cdk.Stack.of(scope).node.try_find_child(_SDK_PROVIDER_ID)
-    if provider is None:
-        return
-    _nag.acknowledge(
-        provider,
-        "CDK's AwsCustomResource provider creates and deletes EMR job templates during "
-        "deployments; CloudFormation invokes it synchronously and retries, so it needs no VPC, "
-        "dead-letter queue or reserved concurrency, and aws-cdk-lib picks its runtime.",
-        "AwsSolutions-L1",
-        *_nag.across_packs("LambdaConcurrency"),
-        *_nag.across_packs("LambdaDLQ"),
-        *_nag.across_packs("LambdaInsideVPC"),
-    )
-    _nag.acknowledge(
-        provider,
-        "The provider's log group records the CreateJobTemplate requests: the template's Spark "
-        "settings and S3 paths, which the stack template itself already holds.",
-        *_nag.across_packs("CloudWatchLogGroupEncrypted"),
-    )
-    _nag.acknowledge(
-        provider,
-        "The provider's role carries only AWSLambdaBasicExecutionRole, the AWS-managed policy for "
-        "writing its own CloudWatch log streams.",
-        "AwsSolutions-IAM4",
-        applies_to=[
-            "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
-        ],
-    )
 
 
 @jsii.implements(cdk.IStableStringProducer)
