@@ -171,8 +171,14 @@ def median(values: list[float]) -> float:
     return round(statistics.median(values), 2)
 
 
-def summarize(results: list[ChildResult], teams: int | None) -> dict[str, Any]:
-    """Medians of the timings and peak memory; the counts of the first run (they never vary)."""
+def summarize(
+    results: list[ChildResult], teams: int | None, one_team: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Medians of the timings and peak memory; the counts of the first run (they never vary).
+
+    With ``one_team`` (the figures of the same app with one team), each stack also gets what one
+    more team adds to it, and the team count at which it would pass half of a limit.
+    """
     ok = [r.figures for r in results if r.figures is not None]
     first = ok[0]
     summary: dict[str, Any] = {
@@ -194,8 +200,41 @@ def summarize(results: list[ChildResult], teams: int | None) -> dict[str, Any]:
     for name, figures in first["stacks"].items():
         seconds = [r["stacks"][name]["construct_s"] for r in ok if name in r["stacks"]]
         construct_s = median(seconds) if None not in seconds else None
-        summary["stacks"][name] = {**figures, "construct_s": construct_s, "over": over(figures)}
+        row = {**figures, "construct_s": construct_s, "over": over(figures)}
+        if teams and teams > 1 and one_team is not None and name in one_team["stacks"]:
+            row["per_team"] = per_team(one_team["stacks"][name], row, teams)
+            row["half_at_teams"] = half_at_teams(one_team["stacks"][name], row["per_team"])
+        summary["stacks"][name] = row
+    if teams and teams > 1 and one_team is not None:
+        summary["per_team_s"] = round((summary["total_s"] - one_team["total_s"]) / (teams - 1), 3)
     return summary
+
+
+def per_team(one: dict[str, Any], many: dict[str, Any], teams: int) -> dict[str, float | None]:
+    """What each team after the first adds to a stack: the slope between 1 and ``teams`` teams."""
+    slope: dict[str, float | None] = {
+        key: (many[key] - one[key]) / (teams - 1)
+        for key in ("resources", "template_bytes", "outputs")
+    }
+    if many.get("construct_s") is not None and one.get("construct_s") is not None:
+        slope["construct_s"] = (many["construct_s"] - one["construct_s"]) / (teams - 1)
+    else:
+        slope["construct_s"] = None
+    return slope
+
+
+def half_at_teams(one: dict[str, Any], slope: dict[str, float | None]) -> str | None:
+    """The first team count at which the stack passes half of a limit, and which limit."""
+    counts = []
+    for limit in LIMITS:
+        step = slope[limit.key]
+        if step and step > 0:
+            at = max(1, int((limit.goal - one[limit.key]) // step) + 2)
+            counts.append((at, limit.label))
+    if not counts:
+        return None
+    at, label = min(counts)
+    return f"{at} ({label})"
 
 
 def over(figures: dict[str, Any]) -> list[str]:
@@ -222,39 +261,47 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 def render(summary: dict[str, Any]) -> str:
     teams = summary["teams"]
-    header = (
+    marginal = "per_team_s" in summary
+    header = [
         "stack",
-        "construct s" if not teams else "construct s/team",
+        "construct s",
         "resources",
         "outputs",
         "lambdas",
         "custom res.",
         "nested",
         "template kB",
-        "over",
-    )
-    rows: list[tuple[str, ...]] = []
+    ]
+    if marginal:
+        header += ["+res/team", "+kB/team", "+s/team", "half at teams"]
+    header.append("over")
+    rows: list[list[str]] = []
     for name, s in summary["stacks"].items():
-        seconds = s["construct_s"]
-        if seconds is None:
-            shown = "-"
-        elif teams:
-            shown = f"{seconds / teams:.3f}"
-        else:
-            shown = f"{seconds:.2f}"
-        rows.append(
-            (
-                name,
-                shown,
-                str(s["resources"]),
-                str(s["outputs"]),
-                str(s["lambdas"]),
-                str(s["custom_resources"]),
-                str(s["nested_stacks"]),
-                f"{s['template_bytes'] / 1000:.1f}",
-                "; ".join(s["over"]) or "ok",
-            )
-        )
+        row = [
+            name,
+            "-" if s["construct_s"] is None else f"{s['construct_s']:.2f}",
+            str(s["resources"]),
+            str(s["outputs"]),
+            str(s["lambdas"]),
+            str(s["custom_resources"]),
+            str(s["nested_stacks"]),
+            f"{s['template_bytes'] / 1000:.1f}",
+        ]
+        if marginal:
+            slope = s.get("per_team")
+            if slope is None:
+                row += ["-", "-", "-", "-"]
+            else:
+                seconds = slope["construct_s"]
+                half_at = s["half_at_teams"]
+                row += [
+                    f"{slope['resources']:.1f}",
+                    f"{slope['template_bytes'] / 1000:.1f}",
+                    "-" if seconds is None else f"{seconds:.3f}",
+                    "-" if half_at is None else str(half_at),
+                ]
+        row.append("; ".join(s["over"]) or "ok")
+        rows.append(row)
     lines = table(header, rows)
     lines.append("")
     limits = ", ".join(f"{limit.quota} {limit.label}" for limit in LIMITS)
@@ -270,8 +317,12 @@ def render(summary: dict[str, Any]) -> str:
         f"total {summary['total_s']} s ({lo}-{hi}), peak memory {summary['peak_mib']:.0f} MiB "
         f"({plo}-{phi})"
     )
-    if teams:
-        lines.append(f"{teams} teams: {summary['total_s'] / teams:.3f} s per team (total / teams)")
+    if marginal:
+        lines.append(
+            f"{teams} teams: each team after the first adds {summary['per_team_s']} s to the whole "
+            "app (slope between a one-team run and this one; '+' columns likewise per stack; "
+            "'half at teams' extrapolates that slope)"
+        )
     return "\n".join(lines)
 
 
@@ -331,7 +382,15 @@ def main(argv: list[str] | None = None) -> int:
             print(render_failure(result, context))
             return 1
         results.append(result)
-    summary = summarize(results, args.teams)
+    one_team = None
+    if args.teams and args.teams > 1:
+        # The slope per team needs the same app with one team.
+        baseline = run_child([*args.context, f"emr-burst:eksTeams={team_names(1)[0]}"])
+        if baseline.exit_code != 0:
+            print(render_failure(baseline, context))
+            return 1
+        one_team = baseline.figures
+    summary = summarize(results, args.teams, one_team)
     print(render(summary))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
