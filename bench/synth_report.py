@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -54,6 +55,8 @@ LIMITS = (
 )
 
 STDERR_TAIL_LINES = 15
+REPORT_PATH = re.compile(r"(/\S+/validation-report\.json)")
+ERROR_LINE = re.compile(r"^[A-Za-z_.]*(Error|Exception)\b")
 
 
 def count_template(template: dict[str, Any]) -> dict[str, int]:
@@ -328,14 +331,37 @@ def render(summary: dict[str, Any]) -> str:
 
 def render_failure(result: ChildResult, context: list[str]) -> str:
     shown = [item if len(item) <= 120 else item[:117] + "..." for item in context]
+    # The exception line of a Python traceback (a jsii error ends up as ``RuntimeError: ...``).
+    errors = [line.strip() for line in result.stderr_tail if ERROR_LINE.match(line.strip())]
     return "\n".join(
         [
             f"synth FAILED: exit code {result.exit_code}, peak memory {result.peak_mib:.0f} MiB",
+            *([f"error: {errors[-1]}"] if errors else []),
+            *validation_errors(result.stderr_tail),
             f"context overrides: {shown or 'none'}",
             f"last {len(result.stderr_tail)} lines of stderr:",
             *(f"  {line}" for line in result.stderr_tail),
         ]
     )
+
+
+def validation_errors(stderr_tail: list[str]) -> list[str]:
+    """The errors of the validation report a failed synth names (e.g. too many outputs)."""
+    paths = [match for line in stderr_tail for match in REPORT_PATH.findall(line)]
+    if not paths or not Path(paths[-1]).is_file():
+        return []
+    report = json.loads(Path(paths[-1]).read_text())
+    lines = []
+    for plugin in report.get("pluginReports", []):
+        for violation in plugin.get("violations", []):
+            if violation.get("severity") != "error":
+                continue
+            where = ", ".join(c["constructPath"] for c in violation.get("violatingConstructs", []))
+            lines.append(
+                f"validation error ({plugin['pluginName']}): {violation['ruleName']}: "
+                f"{violation['description']} [{where}]"
+            )
+    return lines
 
 
 def team_names(count: int) -> list[str]:
