@@ -17,19 +17,20 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_DISABLE_VERSION_CHECK := true
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup synth test lint typecheck unit diff bench snapshot-update stateful-update lock clean
+.PHONY: help setup synth test lint typecheck unit diff bench wheel-check snapshot-update stateful-update lock clean
 
 help:
 	@echo "make synth   set up, then synthesize every reference stack into cdk.out/"
 	@echo "make test    set up, then ruff, mypy and the whole pytest suite"
 	@echo "make diff    synthesize and cdk-diff each stack against its committed snapshot"
-	@echo "make bench   per-stack synth time, resources, Lambdas, custom resources, bytes"
+	@echo "make bench   per-stack synth time, resources, outputs, bytes against CloudFormation limits"
+	@echo "make wheel-check  build the wheel, install it alone in a fresh venv, import and synth"
 
 # --- setup (idempotent: re-runs only when the lock files change) ---------------------------
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[cli,dev]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -66,6 +67,16 @@ diff: synth
 bench: setup
 	$(JSII_ENV) $(BIN)/python bench/synth_report.py $(BENCH_ARGS)
 
+# What `pip install emr-burst` gives a user: the wheel and its runtime dependencies only (the pins
+# of constraints.txt), imported from outside the source tree, then a Network synthesized in a BurstStack.
+WHEEL_CHECK := build/wheel-check
+wheel-check: setup
+	rm -rf $(WHEEL_CHECK) && mkdir -p $(WHEEL_CHECK)
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir $(WHEEL_CHECK)/dist .
+	$(PYTHON) -m venv $(WHEEL_CHECK)/venv
+	$(WHEEL_CHECK)/venv/bin/python -m pip install --quiet -c constraints.txt $(WHEEL_CHECK)/dist/*.whl
+	cd $(WHEEL_CHECK) && $(JSII_ENV) venv/bin/python $(CURDIR)/.ci/wheel_smoke.py
+
 snapshot-update: setup
 	$(JSII_ENV) $(BIN)/pytest tests/snapshot --snapshot-update
 
@@ -76,9 +87,9 @@ stateful-update: setup
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --upgrade "pip>=24"
-	.lock-venv/bin/python -m pip install --quiet '.[dev]'
+	.lock-venv/bin/python -m pip install --quiet '.[cli,dev]'
 	.lock-venv/bin/python -m pip freeze --exclude emr-burst | sort > constraints.txt
 	rm -rf .lock-venv build
 
 clean:
-	rm -rf cdk.out cdk.out.masked .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf cdk.out cdk.out.masked .pytest_cache .mypy_cache .ruff_cache .hypothesis build
