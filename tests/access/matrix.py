@@ -85,7 +85,13 @@ class StackAccess:
         return (
             f"{head} must be denied but is allowed by: "
             + "; ".join(map(str, decision.allowed_by))
-            + ". Remove that statement or narrow it (principal, resource or conditions)."
+            + ". Remove that statement or narrow it (principal, resource or conditions)"
+            + (
+                f'; for a service principal add {{"StringEquals": {{"aws:SourceAccount": '
+                f'"{ACCOUNT}"}}, "ArnLike": {{"aws:SourceArn": "<the own source ARN>"}}}}.'
+                if row.principal.kind == "Service"
+                else "."
+            )
         )
 
     def _statement_to_add(self, row: Row) -> tuple[str, dict[str, Any]]:
@@ -145,6 +151,11 @@ KNOWN_FAILURES: dict[str, str] = {
     "rule-publish-kms-foreign": (
         "issue 8 defect 2 (the topic's key): the key policy also admits events.amazonaws.com "
         "with no condition (targets.SnsTopic's grant), so another account's rules can use it"
+    ),
+    "flow-log-trust-foreign": (
+        "reported to the lead, not in issue 8: the flow-log delivery role trusts "
+        "vpc-flow-logs.amazonaws.com with no aws:SourceAccount/aws:SourceArn condition, so "
+        "another account's flow log could deliver through it (confused deputy)"
     ),
     "states-publish-kms": (
         "reported to the lead, not in issue 8: the step state machine's role may publish to the "

@@ -484,13 +484,25 @@ class _Rows:
             if props.get("LogDestinationType", "cloud-watch-logs") != "cloud-watch-logs":
                 continue
             role = self.role(props["DeliverLogsPermissionArn"])
+            flow_logs = service("vpc-flow-logs.amazonaws.com", lid)
+            because = f"{lid} DeliverLogsPermissionArn"
             self.add(
                 "flow-log-trust",
-                service("vpc-flow-logs.amazonaws.com", lid),
+                flow_logs,
                 "sts:AssumeRole",
                 role[1].id,
-                because=f"{lid} DeliverLogsPermissionArn",
+                because=because,
                 context=self.source(self.r.arn(lid)),
+            )
+            foreign = f"arn:aws:ec2:{self.region}:{OTHER_ACCOUNT}:vpc-flow-log/fl-x"
+            self.add(
+                "flow-log-trust-foreign",
+                flow_logs,
+                "sts:AssumeRole",
+                role[1].id,
+                because=f"{because}, for another account's flow log",
+                context=self.source(foreign, OTHER_ACCOUNT),
+                must_allow=False,
             )
             group = props["LogGroupName"]
             stream = (
