@@ -119,6 +119,48 @@ class _Rows:
             )
         )
 
+    def for_source(
+        self, kind: str, who: Who, action: str, resource: str, *, because: str, source_arn: str
+    ) -> None:
+        """A service acting for our ``source_arn`` (allowed) and for another account's (denied)."""
+        foreign = source_arn.replace(f":{ACCOUNT}:", f":{OTHER_ACCOUNT}:")
+        if foreign == source_arn:  # an ARN without an account, e.g. a bucket's
+            foreign = "arn:aws:s3:::another-accounts-bucket"
+        self.add(kind, who, action, resource, because=because, context=self.source(source_arn))
+        self.add(
+            f"{kind}-foreign",
+            who,
+            action,
+            resource,
+            because=f"{because}, for another account",
+            context=self.source(foreign, OTHER_ACCOUNT),
+            must_allow=False,
+        )
+
+    def log_write(self, kind: str, who: Who, uri: str, because: str) -> None:
+        """``who`` writes a log object (and its key use); another account may not read it."""
+        self.s3(f"{kind}-write", who, "s3:PutObject", uri, because)
+        self.add(
+            f"{kind}-foreign",
+            FOREIGN_ROLE,
+            "s3:GetObject",
+            s3_arn(uri),
+            because=f"{because}, read from another account",
+            must_allow=False,
+        )
+
+    def trust(self, kind: str, service_name: str, lid: str, role: Who, prop: str) -> None:
+        """A service assuming ``role`` for resource ``lid``, and for another account's resource."""
+        who = service(service_name, lid)
+        self.for_source(
+            kind,
+            who,
+            "sts:AssumeRole",
+            role[1].id,
+            because=f"{lid} {prop}",
+            source_arn=self.r.arn(lid),
+        )
+
     def s3(self, kind: str, who: Who, action: str, uri: str, because: str) -> None:
         """An S3 object access and, for an SSE-KMS bucket of ours, the key use it implies."""
         obj = s3_arn(uri)
@@ -147,15 +189,7 @@ class _Rows:
             if props.get("LogUri"):
                 key = f"{self.r.ref(lid)}/node/i-0abc/applications/hadoop/x.gz"
                 uri = f"{str(props['LogUri']).rstrip('/')}/{key}"
-                self.s3("emr-log-write", node, "s3:PutObject", uri, f"{lid} LogUri")
-                self.add(
-                    "emr-log-foreign",
-                    FOREIGN_ROLE,
-                    "s3:GetObject",
-                    s3_arn(uri),
-                    because=f"{lid} logs from another account",
-                    must_allow=False,
-                )
+                self.log_write("emr-log", node, uri, f"{lid} LogUri")
             for action in props.get("BootstrapActions", []):
                 path = action["ScriptBootstrapAction"]["Path"]
                 self.s3(
@@ -180,25 +214,7 @@ class _Rows:
 
     def _emr_service(self, lid: str, props: Mapping[str, Any], node: Who) -> None:
         role = self.role(props["ServiceRole"])
-        emr = service("elasticmapreduce.amazonaws.com", lid)
-        foreign = f"arn:aws:elasticmapreduce:{self.region}:{OTHER_ACCOUNT}:cluster/j-OTHER"
-        self.add(
-            "emr-service-trust",
-            emr,
-            "sts:AssumeRole",
-            role[1].id,
-            because=f"{lid} ServiceRole",
-            context=self.source(self.r.arn(lid)),
-        )
-        self.add(
-            "emr-service-trust-foreign",
-            emr,
-            "sts:AssumeRole",
-            role[1].id,
-            because=f"{lid} ServiceRole for another account's cluster",
-            context=self.source(foreign, OTHER_ACCOUNT),
-            must_allow=False,
-        )
+        self.trust("emr-service-trust", "elasticmapreduce.amazonaws.com", lid, role, "ServiceRole")
         self.add(
             "emr-pass-role",
             role,
@@ -265,15 +281,7 @@ class _Rows:
             uri = monitoring.get("S3MonitoringConfiguration", {}).get("LogUri")
             if uri:
                 log = f"{str(uri).rstrip('/')}/{JOB_PATH}/stdout.gz"
-                self.s3("eks-log-write", job, "s3:PutObject", log, f"{lid} S3 LogUri")
-                self.add(
-                    "eks-log-foreign",
-                    FOREIGN_ROLE,
-                    "s3:GetObject",
-                    s3_arn(log),
-                    because=f"{lid} job logs from another account",
-                    must_allow=False,
-                )
+                self.log_write("eks-log", job, log, f"{lid} S3 LogUri")
             cloudwatch = monitoring.get("CloudWatchMonitoringConfiguration")
             if cloudwatch:
                 prefix = str(cloudwatch.get("LogStreamNamePrefix", "")).rstrip("/")
@@ -384,34 +392,28 @@ class _Rows:
                 )
 
     # -- notifications ---------------------------------------------------------------------------
-    def _publish(self, kind: str, who: Who, topic: str, source_arn: str, foreign_arn: str) -> None:
+    def _publish(self, kind: str, who: Who, topic: str, source_arn: str) -> None:
         """A service publishing for ``source_arn``, and the same service for another account."""
         because = f"{who[0].split('@')[1]} publishes to {topic}"
-        mine, foreign = self.source(source_arn), self.source(foreign_arn, OTHER_ACCOUNT)
-        self.add(kind, who, "sns:Publish", topic, because=because, context=mine)
-        self.add(
-            f"{kind}-foreign",
-            who,
-            "sns:Publish",
-            topic,
-            because=f"{because}, as another account",
-            context=foreign,
-            must_allow=False,
-        )
+        self.for_source(kind, who, "sns:Publish", topic, because=because, source_arn=source_arn)
         key = self.topic_key(topic)
         if key:
             for action in ("kms:GenerateDataKey", "kms:Decrypt"):
                 self.add(
-                    f"{kind}-kms", who, action, key, because=f"{because}; topic key", context=mine
+                    f"{kind}-kms",
+                    who,
+                    action,
+                    key,
+                    because=f"{because}; topic key",
+                    context=self.source(source_arn),
                 )
-            self.add(
-                f"{kind}-kms-foreign",
+            self.for_source(
+                f"{kind}-kms",
                 who,
                 "kms:GenerateDataKey",
                 key,
-                because=f"{because}; topic key, as another account",
-                context=foreign,
-                must_allow=False,
+                because=f"{because}; topic key",
+                source_arn=source_arn,
             )
 
     def notifications(self) -> None:
@@ -420,16 +422,14 @@ class _Rows:
             for topic in map(str, props.get("AlarmActions", [])):
                 if self.find("AWS::SNS::Topic", topic):
                     topics.add(topic)
-                    foreign = f"arn:aws:cloudwatch:{self.region}:{OTHER_ACCOUNT}:alarm:x"
                     who = service("cloudwatch.amazonaws.com", lid)
-                    self._publish("alarm-publish", who, topic, self.r.arn(lid), foreign)
+                    self._publish("alarm-publish", who, topic, self.r.arn(lid))
         for lid, props in self.of_type("AWS::Events::Rule"):
             for topic in (str(t["Arn"]) for t in props.get("Targets", [])):
                 if self.find("AWS::SNS::Topic", topic):
                     topics.add(topic)
-                    foreign = f"arn:aws:events:{self.region}:{OTHER_ACCOUNT}:rule/x"
                     who = service("events.amazonaws.com", lid)
-                    self._publish("rule-publish", who, topic, self.r.arn(lid), foreign)
+                    self._publish("rule-publish", who, topic, self.r.arn(lid))
         for topic in sorted(topics):
             self.add(
                 "topic-foreign-role",
@@ -443,14 +443,7 @@ class _Rows:
     def state_machines(self) -> None:
         for lid, props in self.of_type("AWS::StepFunctions::StateMachine"):
             role = self.role(props["RoleArn"])
-            self.add(
-                "states-trust",
-                service("states.amazonaws.com", lid),
-                "sts:AssumeRole",
-                role[1].id,
-                because=f"{lid} RoleArn",
-                context=self.source(self.r.arn(lid)),
-            )
+            self.trust("states-trust", "states.amazonaws.com", lid, role, "RoleArn")
             definition = json.loads(str(props.get("DefinitionString", "{}")))
             for name, state in definition.get("States", {}).items():
                 task, params = str(state.get("Resource", "")), state.get("Parameters", {})
@@ -484,26 +477,8 @@ class _Rows:
             if props.get("LogDestinationType", "cloud-watch-logs") != "cloud-watch-logs":
                 continue
             role = self.role(props["DeliverLogsPermissionArn"])
-            flow_logs = service("vpc-flow-logs.amazonaws.com", lid)
-            because = f"{lid} DeliverLogsPermissionArn"
-            self.add(
-                "flow-log-trust",
-                flow_logs,
-                "sts:AssumeRole",
-                role[1].id,
-                because=because,
-                context=self.source(self.r.arn(lid)),
-            )
-            foreign = f"arn:aws:ec2:{self.region}:{OTHER_ACCOUNT}:vpc-flow-log/fl-x"
-            self.add(
-                "flow-log-trust-foreign",
-                flow_logs,
-                "sts:AssumeRole",
-                role[1].id,
-                because=f"{because}, for another account's flow log",
-                context=self.source(foreign, OTHER_ACCOUNT),
-                must_allow=False,
-            )
+            service_name = "vpc-flow-logs.amazonaws.com"
+            self.trust("flow-log-trust", service_name, lid, role, "DeliverLogsPermissionArn")
             group = props["LogGroupName"]
             stream = (
                 f"arn:aws:logs:{self.region}:{ACCOUNT}:log-group:{group}:log-stream:eni-0abc-all"
@@ -531,22 +506,13 @@ class _Rows:
             key = f"{config.get('LogFilePrefix', '')}2026-11-23-20-00-00-0123456789ABCDEF"
             obj = f"arn:aws:s3:::{config['DestinationBucketName']}/{key}"
             who = service("logging.s3.amazonaws.com", lid)
-            self.add(
+            self.for_source(
                 "access-log-write",
                 who,
                 "s3:PutObject",
                 obj,
                 because=f"{lid} LoggingConfiguration",
-                context=self.source(self.r.arn(lid)),
-            )
-            self.add(
-                "access-log-foreign",
-                who,
-                "s3:PutObject",
-                obj,
-                because=f"{lid} LoggingConfiguration, another account's bucket",
-                context=self.source("arn:aws:s3:::other", OTHER_ACCOUNT),
-                must_allow=False,
+                source_arn=self.r.arn(lid),
             )
 
 

@@ -40,6 +40,26 @@ def _problems(matrix: StackAccess, kind: str) -> list[str]:
     return [p for p in map(matrix.problem, rows) if p]
 
 
+def _bucket_statement(
+    sid: str, effect: str, principal: Any, action: str
+) -> Callable[[Template], None]:
+    """A change that adds one statement to every bucket policy of a template."""
+
+    def change(template: Template) -> None:
+        for policy in _resources(template, "AWS::S3::BucketPolicy").values():
+            policy["Properties"]["PolicyDocument"]["Statement"].append(
+                {
+                    "Sid": sid,
+                    "Effect": effect,
+                    "Principal": principal,
+                    "Action": action,
+                    "Resource": "*",
+                }
+            )
+
+    return change
+
+
 def test_a_removed_grant_fails_with_the_statement_to_add(reference: BuiltApp) -> None:
     def drop_log_writes(template: Template) -> None:
         for policy in _resources(template, "AWS::IAM::ManagedPolicy").values():
@@ -61,18 +81,7 @@ def test_a_removed_grant_fails_with_the_statement_to_add(reference: BuiltApp) ->
 
 
 def test_a_wildcard_grant_to_another_account_fails_a_must_deny_row(reference: BuiltApp) -> None:
-    def share_bucket(template: Template) -> None:
-        for policy in _resources(template, "AWS::S3::BucketPolicy").values():
-            policy["Properties"]["PolicyDocument"]["Statement"].append(
-                {
-                    "Sid": "Oops",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": "*"},
-                    "Action": "s3:*",
-                    "Resource": "*",
-                }
-            )
-
+    share_bucket = _bucket_statement("Oops", "Allow", {"AWS": "*"}, "s3:*")
     problems = _problems(_matrix(reference, "EmrBurstEmrEks", share_bucket), "eks-log-foreign")
     assert problems
     assert all(
@@ -132,18 +141,7 @@ def test_a_key_that_stops_delegating_to_iam_fails_with_a_key_policy_statement(
 
 
 def test_an_explicit_deny_is_named(reference: BuiltApp) -> None:
-    def deny_writes(template: Template) -> None:
-        for policy in _resources(template, "AWS::S3::BucketPolicy").values():
-            policy["Properties"]["PolicyDocument"]["Statement"].append(
-                {
-                    "Sid": "NoWrites",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "s3:Put*",
-                    "Resource": "*",
-                }
-            )
-
+    deny_writes = _bucket_statement("NoWrites", "Deny", "*", "s3:Put*")
     problems = _problems(_matrix(reference, "EmrBurstEmrEks", deny_writes), "eks-log-write")
     assert problems
     assert all("is explicitly denied by" in p and "statement NoWrites" in p for p in problems)
