@@ -221,10 +221,9 @@ def condition_holds(operator: str, key: str, wanted: Any, context: Mapping[str, 
     base = base.removesuffix("IfExists")
     if base == "Null":
         return (got is None) == (values[0].lower() == "true")
-    if got is None:
-        matcher, negated = _string_op(base)
-        return if_exists or negated
     matcher, negated = _string_op(base)
+    if not got:  # an absent key matches nothing; negated operators and IfExists then hold
+        return if_exists or negated or qualifier == "ForAllValues"
 
     def hit(item: str) -> bool:
         return any(matcher(want, item) for want in values)

@@ -361,7 +361,7 @@ class _Rows:
                 }
                 self.add(
                     "eks-irsa" if allowed else "eks-irsa-other-namespace",
-                    (f"{namespace}-{component}", federated[1]),
+                    (f"sa/{namespace}/{component}", federated[1]),
                     "sts:AssumeRoleWithWebIdentity",
                     job[1].id,
                     because=f"{lid} job role from namespace {namespace!r}",

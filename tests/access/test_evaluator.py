@@ -237,6 +237,9 @@ def test_the_secure_transport_deny_spares_https_requests_only() -> None:
         ("ForAnyValue:StringEquals", "a", {"k": ["b", "a"]}, True),
         ("ForAllValues:StringEquals", "a", {"k": ["b", "a"]}, False),
         ("ForAllValues:StringLike", ["a*", "b*"], {"k": ["b1", "a2"]}, True),
+        ("ForAllValues:StringEquals", "a", {}, True),
+        ("ForAnyValue:StringEquals", "a", {}, False),
+        ("StringNotEquals", ["a", "b"], {"k": "b"}, False),
     ],
 )
 def test_condition_operators(
