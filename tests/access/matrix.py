@@ -133,8 +133,9 @@ class StackAccess:
         ).allowed
 
 
-#: Rows that fail today for a known, reported reason, by row kind. Each becomes a strict xfail, so
-#: the fix turns it into an XPASS failure and forces the marker's removal.
+#: Rows that fail today for a known, reported reason, by row kind: the two defects of issue 8, and
+#: what this matrix found besides (reported to the lead). Each becomes a strict xfail, so the fix
+#: turns it into an XPASS failure and forces the marker's removal.
 KNOWN_FAILURES: dict[str, str] = {
     "emr-log-write": (
         "issue 8 defect 1: the EMR instance role's S3 grant is <bucket>/logs/ without '*', so the "
@@ -149,8 +150,9 @@ KNOWN_FAILURES: dict[str, str] = {
         "or aws:SourceArn condition, so another account's rules can publish"
     ),
     "rule-publish-kms-foreign": (
-        "issue 8 defect 2 (the topic's key): the key policy also admits events.amazonaws.com "
-        "with no condition (targets.SnsTopic's grant), so another account's rules can use it"
+        "reported to the lead, next to issue 8 defect 2 (same cause, targets.SnsTopic's "
+        "unconditioned grant): the topic's key policy admits events.amazonaws.com with no "
+        "aws:SourceAccount condition, so another account's rules can use the key"
     ),
     "flow-log-trust-foreign": (
         "reported to the lead, not in issue 8: the flow-log delivery role trusts "
