@@ -5,9 +5,10 @@ Resource/NotResource and Principal/NotPrincipal with ``*`` and ``?``; the condit
 templates use (String*, Arn*, Bool, Null, with ``...IfExists`` and ForAnyValue/ForAllValues); the
 same-account decision (identity Allow or resource Allow), the cross-account one (both), and
 resources whose own policy must allow (KMS key policies and role trust policies, which can delegate
-to IAM through the account root principal). No maintained PyPI package evaluates requests against
-resource policies with conditions offline, so this is written for the project and unit-tested in
-``test_evaluator.py``.
+to IAM through the account root principal). The PyPI candidates (iam-ape: GPL-3, summarises a
+principal's permissions from account data; aws-why: a prebuilt binary CLI; principalmapper: last
+released in 2022) do not evaluate one request against resolved resource policies offline, so this
+is written for the project and unit-tested in ``test_evaluator.py``.
 """
 
 from __future__ import annotations

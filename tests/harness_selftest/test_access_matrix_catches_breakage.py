@@ -192,3 +192,25 @@ def test_fixing_defect_2_turns_the_alarm_rows_green(reference: BuiltApp, stack: 
     )
     assert _problems(_matrix(reference, stack, admit_alarms), "alarm-publish") == []
     assert _problems(_matrix(reference, stack, admit_alarms), "alarm-publish-foreign") == []
+
+
+@pytest.mark.parametrize("stack", ["EmrBurstHybridOnPrem", "EmrBurstHybridCompute"])
+def test_fixing_defect_1_turns_the_log_rows_green(reference: BuiltApp, stack: str) -> None:
+    def star_below_logs(template: Template) -> None:
+        for policy in _resources(template, "AWS::IAM::ManagedPolicy").values():
+            for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+                resources = statement["Resource"]
+                for resource in resources if isinstance(resources, list) else [resources]:
+                    join = (
+                        resource.get("Fn::Join", [None, []])[1]
+                        if isinstance(resource, dict)
+                        else []
+                    )
+                    if join and join[-1] == "/logs/":
+                        join[-1] = "/logs/*"
+
+    broken = _problems(_matrix(reference, stack, lambda t: None), "emr-log-write")
+    assert len(broken) == 1
+    assert "ClusterInstanceRole" in broken[0]
+    assert '"Action": "s3:PutObject"' in broken[0]
+    assert _problems(_matrix(reference, stack, star_below_logs), "emr-log-write") == []
