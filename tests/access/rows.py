@@ -1,0 +1,535 @@
+"""The rows of the access matrix, derived from a synthesized template's own values.
+
+An EMR cluster's ``LogUri``, bootstrap scripts, steps, roles and security configuration; a job
+template's monitoring configuration, pod templates and event-log directory, and the service
+accounts its role trusts; an alarm's actions and a rule's targets; a flow log's role and log
+group; encrypted log groups; server access logging. Nothing is copied from a template by hand,
+so a renamed prefix or a dropped statement shows up as a failing row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from tests.access.evaluator import ACCOUNT, OTHER_ACCOUNT, Principal
+from tests.access.matrix import Row, StackAccess
+from tests.access.templates import Resolver, s3_arn, template_policies
+
+#: (label for test ids, principal)
+Who = tuple[str, Principal]
+
+FOREIGN_ROLE: Who = ("foreign-role", Principal("AWS", f"arn:aws:iam::{OTHER_ACCOUNT}:role/x"))
+#: Where EMR on EKS writes a driver's logs below the monitoring prefixes.
+JOB_PATH = "<virtual-cluster-id>/jobs/<job-run-id>/containers/spark-0000/spark-0000-driver"
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def base36(text: str) -> str:
+    """EMR on EKS's base36 of a role name: its characters as a big-endian base-256 number."""
+    number = int.from_bytes(text.encode("latin-1"), "big")
+    digits = ""
+    while number:
+        number, rest = divmod(number, 36)
+        digits = _DIGITS[rest] + digits
+    return digits or "0"
+
+
+def service(name: str, source: str) -> Who:
+    """A service principal, labelled with the resource it acts for."""
+    return (f"{name}@{source}", Principal("Service", name))
+
+
+class _Rows:
+    def __init__(self, stack: str, template: Mapping[str, Any], region: str) -> None:
+        self.stack = stack
+        self.r = Resolver(template, stack, region)
+        self.policies = template_policies(self.r)
+        self.region = region
+        self.rows: list[Row] = []
+        self.props = {
+            lid: self.r.resolve(v.get("Properties", {})) for lid, v in self.r.resources.items()
+        }
+
+    # -- lookups -------------------------------------------------------------------------------
+    def of_type(self, kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        for lid, resource in self.r.resources.items():
+            if resource["Type"] == kind:
+                yield lid, self.props[lid]
+
+    def find(self, kind: str, value: Any) -> str | None:
+        """The logical id of the resource of ``kind`` whose name, Ref or ARN is ``value``."""
+        for lid, _ in self.of_type(kind):
+            if str(value) in (self.r.name(lid), self.r.ref(lid), self.r.arn(lid)):
+                return lid
+        return None
+
+    def role(self, value: Any) -> Who:
+        lid = self.find("AWS::IAM::Role", value)
+        if lid is None:
+            raise LookupError(f"{self.stack}: no role {value!r} in the template")
+        return lid, Principal("AWS", self.r.arn(lid))
+
+    def bucket_key(self, object_arn: str) -> str | None:
+        """The KMS key of the bucket holding ``object_arn``, when it is ours and SSE-KMS."""
+        lid = self.find("AWS::S3::Bucket", object_arn.removeprefix("arn:aws:s3:::").split("/")[0])
+        encryption = self.props[lid].get("BucketEncryption", {}) if lid else {}
+        for rule in encryption.get("ServerSideEncryptionConfiguration", []):
+            default = rule.get("ServerSideEncryptionByDefault", {})
+            if (
+                default.get("SSEAlgorithm", "").startswith("aws:kms")
+                and "KMSMasterKeyID" in default
+            ):
+                return str(default["KMSMasterKeyID"])
+        return None
+
+    def topic_key(self, topic: str) -> str | None:
+        lid = self.find("AWS::SNS::Topic", topic)
+        key = self.props[lid].get("KmsMasterKeyId") if lid else None
+        return str(key) if key and str(key) in self.policies.owned else None
+
+    def source(self, arn: str, account: str = ACCOUNT) -> dict[str, str]:
+        return {"aws:SourceAccount": account, "aws:SourceArn": arn}
+
+    # -- adding rows ----------------------------------------------------------------------------
+    def add(
+        self,
+        kind: str,
+        who: Who,
+        action: str,
+        resource: str,
+        *,
+        because: str,
+        context: Mapping[str, str] | None = None,
+        must_allow: bool = True,
+    ) -> None:
+        label, principal = who
+        self.rows.append(
+            Row(
+                self.stack,
+                kind,
+                label,
+                principal,
+                action,
+                resource,
+                must_allow,
+                because,
+                dict(context or {}),
+            )
+        )
+
+    def for_source(
+        self, kind: str, who: Who, action: str, resource: str, *, because: str, source_arn: str
+    ) -> None:
+        """A service acting for our ``source_arn`` (allowed) and for another account's (denied)."""
+        foreign = source_arn.replace(f":{ACCOUNT}:", f":{OTHER_ACCOUNT}:")
+        if foreign == source_arn:  # an ARN without an account, e.g. a bucket's
+            foreign = "arn:aws:s3:::another-accounts-bucket"
+        self.add(kind, who, action, resource, because=because, context=self.source(source_arn))
+        self.add(
+            f"{kind}-foreign",
+            who,
+            action,
+            resource,
+            because=f"{because}, for another account",
+            context=self.source(foreign, OTHER_ACCOUNT),
+            must_allow=False,
+        )
+
+    def log_write(self, kind: str, who: Who, uri: str, because: str) -> None:
+        """``who`` writes a log object (and its key use); another account may not read it."""
+        self.s3(f"{kind}-write", who, "s3:PutObject", uri, because)
+        self.add(
+            f"{kind}-foreign",
+            FOREIGN_ROLE,
+            "s3:GetObject",
+            s3_arn(uri),
+            because=f"{because}, read from another account",
+            must_allow=False,
+        )
+
+    def trust(self, kind: str, service_name: str, lid: str, role: Who, prop: str) -> None:
+        """A service assuming ``role`` for resource ``lid``, and for another account's resource."""
+        who = service(service_name, lid)
+        self.for_source(
+            kind,
+            who,
+            "sts:AssumeRole",
+            role[1].id,
+            because=f"{lid} {prop}",
+            source_arn=self.r.arn(lid),
+        )
+
+    def s3(self, kind: str, who: Who, action: str, uri: str, because: str) -> None:
+        """An S3 object access and, for an SSE-KMS bucket of ours, the key use it implies."""
+        obj = s3_arn(uri)
+        self.add(kind, who, action, obj, because=because)
+        key = self.bucket_key(obj)
+        if key is None:
+            return
+        via = {"kms:ViaService": f"s3.{self.region}.amazonaws.com"}
+        reads = action == "s3:GetObject"
+        for kms_action in ("kms:Decrypt",) if reads else ("kms:GenerateDataKey", "kms:Decrypt"):
+            self.add(
+                f"{kind}-kms", who, kms_action, key, because=f"{because}; bucket key", context=via
+            )
+
+    # -- EMR on EC2 ------------------------------------------------------------------------------
+    def emr_clusters(self) -> None:
+        for lid, props in self.of_type("AWS::EMR::Cluster"):
+            profile = self.find("AWS::IAM::InstanceProfile", props["JobFlowRole"])
+            if profile is None:
+                raise LookupError(f"{self.stack}/{lid}: JobFlowRole names no instance profile")
+            node = self.role(self.props[profile]["Roles"][0])
+            ec2 = service("ec2.amazonaws.com", lid)
+            self.add(
+                "emr-node-trust", ec2, "sts:AssumeRole", node[1].id, because=f"{lid} JobFlowRole"
+            )
+            if props.get("LogUri"):
+                key = f"{self.r.ref(lid)}/node/i-0abc/applications/hadoop/x.gz"
+                uri = f"{str(props['LogUri']).rstrip('/')}/{key}"
+                self.log_write("emr-log", node, uri, f"{lid} LogUri")
+            for action in props.get("BootstrapActions", []):
+                path = action["ScriptBootstrapAction"]["Path"]
+                self.s3(
+                    "emr-bootstrap-read", node, "s3:GetObject", path, f"{lid} {action['Name']!r}"
+                )
+            steps = list(props.get("Steps", []))
+            steps += [
+                p for _, p in self.of_type("AWS::EMR::Step") if p["JobFlowId"] == self.r.ref(lid)
+            ]
+            for step in steps:
+                jar = step.get("HadoopJarStep", {})
+                for arg in [jar.get("Jar"), *jar.get("Args", [])]:
+                    if isinstance(arg, str) and arg.startswith("s3://"):
+                        self.s3(
+                            "emr-step-read",
+                            node,
+                            "s3:GetObject",
+                            arg,
+                            f"{lid} step {step['Name']!r}",
+                        )
+            self._emr_service(lid, props, node)
+
+    def _emr_service(self, lid: str, props: Mapping[str, Any], node: Who) -> None:
+        role = self.role(props["ServiceRole"])
+        self.trust("emr-service-trust", "elasticmapreduce.amazonaws.com", lid, role, "ServiceRole")
+        self.add(
+            "emr-pass-role",
+            role,
+            "iam:PassRole",
+            node[1].id,
+            because=f"{lid} JobFlowRole",
+            context={"iam:PassedToService": "ec2.amazonaws.com"},
+        )
+        name = props.get("SecurityConfiguration")
+        config = self.find("AWS::EMR::SecurityConfiguration", name) if name else None
+        if config is None:
+            return
+        encryption = self.props[config]["SecurityConfiguration"].get("EncryptionConfiguration", {})
+        at_rest = encryption.get("AtRestEncryptionConfiguration", {})
+        disk_key = at_rest.get("LocalDiskEncryptionConfiguration", {}).get("AwsKmsKey")
+        if disk_key:
+            because = f"{lid} {config} local disk encryption"
+            for action in ("kms:CreateGrant", "kms:GenerateDataKeyWithoutPlaintext", "kms:Decrypt"):
+                self.add("emr-disk-key", role, action, disk_key, because=because)
+            self.add("emr-disk-key", node, "kms:Decrypt", disk_key, because=because)
+        s3_key = at_rest.get("S3EncryptionConfiguration", {}).get("AwsKmsKey")
+        if s3_key:
+            via = {"kms:ViaService": f"s3.{self.region}.amazonaws.com"}
+            for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+                self.add(
+                    "emr-s3-key",
+                    node,
+                    action,
+                    s3_key,
+                    because=f"{lid} {config} EMRFS SSE-KMS",
+                    context=via,
+                )
+
+    # -- EMR on EKS ------------------------------------------------------------------------------
+    def _submissions(self) -> list[tuple[str, str, str]]:
+        """(submitter role, virtual cluster, execution role) ARNs of each StartJobRun grant."""
+        found = []
+        for role_arn, policies in self.policies.identity.items():
+            for statement in (s for p in policies for s in p.statements):
+                doc = statement.document
+                if "emr-containers:StartJobRun" not in json.dumps(doc.get("Action")):
+                    continue
+                condition = doc.get("Condition", {}).get("StringEquals", {})
+                execution = str(condition.get("emr-containers:ExecutionRoleArn"))
+                resources = doc.get("Resource", [])
+                for vc in resources if isinstance(resources, list) else [resources]:
+                    found.append((role_arn, str(vc), execution))
+        return found
+
+    def job_templates(self) -> None:
+        templates = [
+            (lid, p["JobTemplateData"])
+            for lid, p in self.of_type("AWS::EMRContainers::JobTemplate")
+        ]
+        prefixes: dict[str, tuple[str, str]] = {}  # execution role ARN -> (bucket, team prefix)
+        for _, data in templates:
+            uri = _monitoring(data).get("S3MonitoringConfiguration", {}).get("LogUri")
+            if uri:
+                bucket, _, key = str(uri).removeprefix("s3://").partition("/")
+                prefixes[str(data["ExecutionRoleArn"])] = (bucket, key.split("/")[0])
+        for lid, data in templates:
+            job = self.role(data["ExecutionRoleArn"])
+            monitoring = _monitoring(data)
+            uri = monitoring.get("S3MonitoringConfiguration", {}).get("LogUri")
+            if uri:
+                log = f"{str(uri).rstrip('/')}/{JOB_PATH}/stdout.gz"
+                self.log_write("eks-log", job, log, f"{lid} S3 LogUri")
+            cloudwatch = monitoring.get("CloudWatchMonitoringConfiguration")
+            if cloudwatch:
+                prefix = str(cloudwatch.get("LogStreamNamePrefix", "")).rstrip("/")
+                stream = (
+                    f"arn:aws:logs:{self.region}:{ACCOUNT}:log-group:{cloudwatch['LogGroupName']}"
+                    f":log-stream:{prefix}/{JOB_PATH}/stdout"
+                )
+                for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+                    self.add(
+                        "eks-cloudwatch", job, action, stream, because=f"{lid} CloudWatch logs"
+                    )
+            for classification in data.get("ConfigurationOverrides", {}).get(
+                "ApplicationConfiguration", []
+            ):
+                properties = classification.get("Properties", {})
+                for side in ("driver", "executor"):
+                    path = properties.get(f"spark.kubernetes.{side}.podTemplateFile")
+                    if path:
+                        self.s3(
+                            "eks-pod-template",
+                            job,
+                            "s3:GetObject",
+                            path,
+                            f"{lid} {side} pod template",
+                        )
+                events = properties.get("spark.eventLog.dir")
+                if events:
+                    uri = (
+                        "s3://"
+                        + str(events).split("://", 1)[1].rstrip("/")
+                        + "/spark-0000.inprogress"
+                    )
+                    self.s3("eks-event-log", job, "s3:PutObject", uri, f"{lid} spark.eventLog.dir")
+            own = prefixes.get(job[1].id, ("", ""))[1]
+            for bucket, other in sorted({p for r, p in prefixes.items() if p[1] != own}):
+                self.add(
+                    "eks-other-team-write",
+                    job,
+                    "s3:PutObject",
+                    f"arn:aws:s3:::{bucket}/{other}/logs/x",
+                    because=f"{lid} writes team {other!r}'s prefix",
+                    must_allow=False,
+                )
+                self.add(
+                    "eks-other-team-scripts",
+                    job,
+                    "s3:GetObject",
+                    f"arn:aws:s3:::{bucket}/{other}/scripts/x.py",
+                    because=f"{lid} reads team {other!r}'s scripts",
+                    must_allow=False,
+                )
+            self._irsa(lid, job)
+
+    def _irsa(self, lid: str, job: Who) -> None:
+        providers = list(self.of_type("AWS::IAM::OIDCProvider"))
+        if len(providers) != 1:
+            raise LookupError(f"{self.stack}: expected one OIDC provider, found {len(providers)}")
+        provider, props = providers[0]
+        issuer = str(props["Url"]).removeprefix("https://")
+        federated = (issuer, Principal("Federated", self.r.arn(provider)))
+        namespaces = {
+            self.r.arn(vc): str(p["ContainerProvider"]["Info"]["EksInfo"]["Namespace"])
+            for vc, p in self.of_type("AWS::EMRContainers::VirtualCluster")
+        }
+        submissions = self._submissions()
+        own = {namespaces.get(vc) for _, vc, execution in submissions if execution == job[1].id}
+        if not own - {None}:
+            raise LookupError(f"{self.stack}/{lid}: no virtual cluster runs jobs as {job[1].id}")
+        suffix = f"{ACCOUNT}-{base36(job[1].id.rsplit('/', 1)[1])}"
+        for namespace in sorted(set(namespaces.values())):
+            allowed = namespace in own
+            for component in ("driver", "executor") if allowed else ("driver",):
+                account = f"system:serviceaccount:{namespace}:emr-containers-sa-spark-{component}"
+                context = {
+                    f"{issuer}:sub": f"{account}-{suffix}",
+                    f"{issuer}:aud": "sts.amazonaws.com",
+                }
+                self.add(
+                    "eks-irsa" if allowed else "eks-irsa-other-namespace",
+                    (f"sa/{namespace}/{component}", federated[1]),
+                    "sts:AssumeRoleWithWebIdentity",
+                    job[1].id,
+                    because=f"{lid} job role from namespace {namespace!r}",
+                    context=context,
+                    must_allow=allowed,
+                )
+        for submitter, vc, execution in submissions:
+            if execution != job[1].id:
+                continue
+            who = self.role(submitter)
+            self.add(
+                "eks-submit",
+                who,
+                "emr-containers:StartJobRun",
+                vc,
+                because=f"{lid} job runs",
+                context={"emr-containers:ExecutionRoleArn": job[1].id},
+            )
+            for other in sorted({e for _, _, e in submissions} - {job[1].id}):
+                self.add(
+                    "eks-submit-other-role",
+                    who,
+                    "emr-containers:StartJobRun",
+                    vc,
+                    because=f"{lid} job runs with another team's role",
+                    context={"emr-containers:ExecutionRoleArn": other},
+                    must_allow=False,
+                )
+
+    # -- notifications ---------------------------------------------------------------------------
+    def _publish(self, kind: str, who: Who, topic: str, source_arn: str) -> None:
+        """A service publishing for ``source_arn``, and the same service for another account."""
+        because = f"{who[0].split('@')[1]} publishes to {topic}"
+        self.for_source(kind, who, "sns:Publish", topic, because=because, source_arn=source_arn)
+        key = self.topic_key(topic)
+        if key:
+            for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+                self.add(
+                    f"{kind}-kms",
+                    who,
+                    action,
+                    key,
+                    because=f"{because}; topic key",
+                    context=self.source(source_arn),
+                )
+            self.for_source(
+                f"{kind}-kms",
+                who,
+                "kms:GenerateDataKey",
+                key,
+                because=f"{because}; topic key",
+                source_arn=source_arn,
+            )
+
+    def notifications(self) -> None:
+        topics: set[str] = set()
+        for lid, props in self.of_type("AWS::CloudWatch::Alarm"):
+            for topic in map(str, props.get("AlarmActions", [])):
+                if self.find("AWS::SNS::Topic", topic):
+                    topics.add(topic)
+                    who = service("cloudwatch.amazonaws.com", lid)
+                    self._publish("alarm-publish", who, topic, self.r.arn(lid))
+        for lid, props in self.of_type("AWS::Events::Rule"):
+            for topic in (str(t["Arn"]) for t in props.get("Targets", [])):
+                if self.find("AWS::SNS::Topic", topic):
+                    topics.add(topic)
+                    who = service("events.amazonaws.com", lid)
+                    self._publish("rule-publish", who, topic, self.r.arn(lid))
+        for topic in sorted(topics):
+            self.add(
+                "topic-foreign-role",
+                FOREIGN_ROLE,
+                "sns:Publish",
+                topic,
+                because="a role of another account publishes",
+                must_allow=False,
+            )
+
+    def state_machines(self) -> None:
+        for lid, props in self.of_type("AWS::StepFunctions::StateMachine"):
+            role = self.role(props["RoleArn"])
+            self.trust("states-trust", "states.amazonaws.com", lid, role, "RoleArn")
+            definition = json.loads(str(props.get("DefinitionString", "{}")))
+            for name, state in definition.get("States", {}).items():
+                task, params = str(state.get("Resource", "")), state.get("Parameters", {})
+                because = f"{lid} state {name!r}"
+                if task.endswith(":sns:publish"):
+                    topic = str(params["TopicArn"])
+                    self.add("states-publish", role, "sns:Publish", topic, because=because)
+                    key = self.topic_key(topic)
+                    via = {"kms:ViaService": f"sns.{self.region}.amazonaws.com"}
+                    for action in ("kms:GenerateDataKey", "kms:Decrypt") if key else ():
+                        self.add(
+                            "states-publish-kms",
+                            role,
+                            action,
+                            str(key),
+                            because=f"{because} to an encrypted topic",
+                            context=via,
+                        )
+                elif ":elasticmapreduce:addStep" in task:
+                    cluster = f"arn:aws:elasticmapreduce:{self.region}:{ACCOUNT}:cluster/"
+                    cluster += str(params["ClusterId"])
+                    for action in (
+                        "elasticmapreduce:AddJobFlowSteps",
+                        "elasticmapreduce:DescribeStep",
+                    ):
+                        self.add("states-emr-step", role, action, cluster, because=because)
+
+    # -- logs ------------------------------------------------------------------------------------
+    def flow_logs(self) -> None:
+        for lid, props in self.of_type("AWS::EC2::FlowLog"):
+            if props.get("LogDestinationType", "cloud-watch-logs") != "cloud-watch-logs":
+                continue
+            role = self.role(props["DeliverLogsPermissionArn"])
+            service_name = "vpc-flow-logs.amazonaws.com"
+            self.trust("flow-log-trust", service_name, lid, role, "DeliverLogsPermissionArn")
+            group = props["LogGroupName"]
+            stream = (
+                f"arn:aws:logs:{self.region}:{ACCOUNT}:log-group:{group}:log-stream:eni-0abc-all"
+            )
+            for action in ("logs:CreateLogStream", "logs:PutLogEvents"):
+                self.add("flow-log-write", role, action, stream, because=f"{lid} LogGroupName")
+
+    def encrypted_log_groups(self) -> None:
+        for lid, props in self.of_type("AWS::Logs::LogGroup"):
+            key = str(props.get("KmsKeyId", ""))
+            if key not in self.policies.owned:
+                continue
+            logs = (lid, Principal("Service", f"logs.{self.region}.amazonaws.com"))
+            context = {"kms:EncryptionContext:aws:logs:arn": self.r.arn(lid).removesuffix(":*")}
+            for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+                self.add(
+                    "log-group-key", logs, action, key, because=f"{lid} KmsKeyId", context=context
+                )
+
+    def access_logs(self) -> None:
+        for lid, props in self.of_type("AWS::S3::Bucket"):
+            config = props.get("LoggingConfiguration", {})
+            if "DestinationBucketName" not in config:
+                continue
+            key = f"{config.get('LogFilePrefix', '')}2026-11-23-20-00-00-0123456789ABCDEF"
+            obj = f"arn:aws:s3:::{config['DestinationBucketName']}/{key}"
+            who = service("logging.s3.amazonaws.com", lid)
+            self.for_source(
+                "access-log-write",
+                who,
+                "s3:PutObject",
+                obj,
+                because=f"{lid} LoggingConfiguration",
+                source_arn=self.r.arn(lid),
+            )
+
+
+def _monitoring(job_template_data: Mapping[str, Any]) -> dict[str, Any]:
+    overrides = job_template_data.get("ConfigurationOverrides", {})
+    monitoring: dict[str, Any] = overrides.get("MonitoringConfiguration", {})
+    return monitoring
+
+
+def stack_access(stack: str, template: Mapping[str, Any], region: str) -> StackAccess:
+    """The access matrix of one synthesized template: its rows, policies and resolver."""
+    rows = _Rows(stack, template, region)
+    rows.emr_clusters()
+    rows.job_templates()
+    rows.notifications()
+    rows.state_machines()
+    rows.flow_logs()
+    rows.encrypted_log_groups()
+    rows.access_logs()
+    return StackAccess(stack, rows.r, rows.policies, rows.rows)
