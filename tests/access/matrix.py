@@ -154,11 +154,6 @@ KNOWN_FAILURES: dict[str, str] = {
         "unconditioned grant): the topic's key policy admits events.amazonaws.com with no "
         "aws:SourceAccount condition, so another account's rules can use the key"
     ),
-    "flow-log-trust-foreign": (
-        "reported to the lead, not in issue 8: the flow-log delivery role trusts "
-        "vpc-flow-logs.amazonaws.com with no aws:SourceAccount/aws:SourceArn condition, so "
-        "another account's flow log could deliver through it (confused deputy)"
-    ),
     "states-publish-kms": (
         "reported to the lead, not in issue 8: the step state machine's role may publish to the "
         "KMS-encrypted ops topic but has no kms:GenerateDataKey/kms:Decrypt on the topic's key"

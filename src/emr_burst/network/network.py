@@ -180,10 +180,23 @@ class Network(Construct):
         )
         # The delivery role gets a customer-managed policy scoped to this one log group instead of
         # the inline policy CDK would write (HIPAA and NIST 800-53 forbid inline policies).
+        stack = cdk.Stack.of(self)
         flow_log_role = iam.Role(
             self,
             "FlowLogRole",
-            assumed_by=iam.ServicePrincipal("vpc-flow-logs.amazonaws.com"),
+            # Bound to this account's flow logs: without the source conditions another
+            # account's flow log could deliver through this role (confused deputy).
+            assumed_by=iam.PrincipalWithConditions(
+                iam.ServicePrincipal("vpc-flow-logs.amazonaws.com"),
+                {
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {
+                        "aws:SourceArn": stack.format_arn(
+                            service="ec2", resource="vpc-flow-log", resource_name="*"
+                        )
+                    },
+                },
+            ),
             description=f"Delivers the VPC flow logs of {self.node.path}",
         )
         delivery_policy = iam.ManagedPolicy(
