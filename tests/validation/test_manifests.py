@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from emr_burst.core import versions
 from tests.harness.checks import file_asset_objects, manifest_errors, manifests_in
 from tests.harness.reference import BuiltApp
 
 #: Schemas are checked against the Kubernetes minor the platform pins.
-KUBERNETES_VERSION = "1.33"
+KUBERNETES_VERSION = versions.DEFAULT_KUBERNETES_VERSION
 
 
 def test_manifests_match_the_kubernetes_schema(reference: BuiltApp, stack_name: str) -> None:

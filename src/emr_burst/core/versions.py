@@ -5,12 +5,16 @@ A version bump is one edit here; constructs, configuration, docs and tests read 
 
 from __future__ import annotations
 
-#: Kubernetes minors the EMR on EKS platform supports: EKS support, and within one minor of the
-#: pinned kubectl layer (kubectl's version-skew policy).
-KUBERNETES_VERSIONS = ("1.32", "1.33", "1.34")
-DEFAULT_KUBERNETES_VERSION = "1.33"
-#: The kubectl of the Lambda layer the kubectl provider uses (``aws-cdk.lambda-layer-kubectl-v33``).
-KUBECTL_LAYER_VERSION = "1.33"
+#: Kubernetes minors the EMR on EKS platform supports: within one minor of the pinned kubectl layer
+#: (kubectl's version-skew policy). EKS standard support (14 months from the EKS release): 1.34
+#: until 2026-12-02, 1.35 (released on EKS 2026-01-28) until 2027-03-27; 1.36 is in aws-cdk-lib
+#: 2.275's version list. 1.33 left standard support on 2026-07-29 and is no longer offered.
+KUBERNETES_VERSIONS = ("1.34", "1.35", "1.36")
+#: In standard support and mid-list, so the kubectl layer covers an upgrade either way.
+DEFAULT_KUBERNETES_VERSION = "1.35"
+#: The kubectl of the Lambda layer the kubectl provider uses (``aws-cdk.lambda-layer-kubectl-v35``);
+#: ``emr_eks.platform`` imports ``KubectlV35Layer``: change both together.
+KUBECTL_LAYER_VERSION = "1.35"
 
 #: EMR on EKS: the release the job templates pin by default, and the first with EKS Pod Identity.
 DEFAULT_EMR_EKS_RELEASE = "emr-7.9.0-latest"

@@ -17,7 +17,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
-from aws_cdk.lambda_layer_kubectl_v33 import KubectlV33Layer
+from aws_cdk.lambda_layer_kubectl_v35 import KubectlV35Layer
 from constructs import Construct, IDependable
 
 from emr_burst.core import buckets as _buckets
@@ -75,7 +75,7 @@ class EmrEksPlatform(Construct):
 
         platform = EmrEksPlatform(self, "Platform",
             vpc=network.vpc,
-            kubernetes_version="1.33",
+            kubernetes_version="1.35",
             compute=AutoModeCompute(executor_capacity_types=["spot"]),
             admin_role=admin_role,
         )
@@ -84,7 +84,7 @@ class EmrEksPlatform(Construct):
 
     :param vpc: the VPC; the cluster and nodes use its private subnets.
     :param kubernetes_version: Kubernetes minor, one of ``SUPPORTED_KUBERNETES_VERSIONS``.
-        Default: - ``1.33``.
+        Default: - ``core.versions.DEFAULT_KUBERNETES_VERSION`` (1.35).
     :param compute: ``AutoModeCompute`` or ``NodeGroupCompute``. Default: - ``AutoModeCompute()``.
     :param admin_role: role given cluster-admin through an access entry. Default: - none; only the
         kubectl provider can administer the cluster.
@@ -92,7 +92,7 @@ class EmrEksPlatform(Construct):
         the endpoint is private.
     :param secrets_key: KMS key for envelope encryption of secrets. Default: - a new key with
         rotation.
-    :param kubectl_layer: layer with kubectl and helm. Default: - ``KubectlV33Layer``.
+    :param kubectl_layer: layer with kubectl and helm. Default: - ``KubectlV35Layer``.
     :param data_key: KMS key of the job bucket, the teams' log groups and the kubectl provider's
         log groups; a key you pass must let CloudWatch Logs of this account use it.
         Default: - a new key with rotation and that key-policy statement.
@@ -155,7 +155,7 @@ class EmrEksPlatform(Construct):
         )
         self.data_key: kms.IKey = data_key or self._new_data_key(removal)
         self.job_bucket: s3.IBucket = job_bucket or self._new_job_bucket(removal)
-        self.kubectl_layer = kubectl_layer or KubectlV33Layer(self, "KubectlLayer")
+        self.kubectl_layer = kubectl_layer or KubectlV35Layer(self, "KubectlLayer")
         self.node_role: iam.IRole | None = (
             self._auto_mode_node_role() if isinstance(compute, AutoModeCompute) else None
         )

@@ -165,8 +165,8 @@ def test_flow_log_retention_days_that_config_accepts_are_what_network_accepts(da
 
 RULE_PARITY: list[tuple[str, Any, list[Any]]] = [
     # EmrEksPlatform.kubernetes_version
-    ("eksKubernetesVersion", rules.kubernetes_version, ["1.32", "1.33", "1.34", "1.31", "1.35",
-                                                        "v1.33", "", 1.33]),
+    ("eksKubernetesVersion", rules.kubernetes_version, ["1.33", "1.34", "1.35", "1.36", "1.37",
+                                                        "v1.35", "", 1.35]),
     # SparkTeam.release_label
     ("emrEksReleaseLabel", rules.emr_eks_release, ["emr-7.9.0-latest", "emr-7.3.0-20250101",
                                                    "emr-6.15.0-latest", "emr-7.9.0", "7.9.0",

@@ -64,7 +64,9 @@ def _team_fixes(prop: str, value: Any, **others: Any) -> list[str]:
     return [p.fix for p in err.value.problems if p.prop == prop]
 
 
-@pytest.mark.parametrize("value", ["1.32", "1.33", "1.34", "1.35", "1.27", "v1.34", "2.0", ""])
+@pytest.mark.parametrize(
+    "value", ["1.32", "1.33", "1.34", "1.35", "1.36", "1.37", "v1.35", "2.0", ""]
+)
 def test_kubernetes_version_agrees(value: str) -> None:
     assert _config_fixes("eksKubernetesVersion", value or None) == (
         _platform_fixes("kubernetes_version", value) if value else []

@@ -39,7 +39,7 @@ def test_cluster_uses_access_entries_only(auto_app: AutoModeApp) -> None:
                 "AuthenticationMode": "API",
                 "BootstrapClusterCreatorAdminPermissions": False,
             },
-            "Version": "1.33",
+            "Version": "1.35",
         },
     )
 
@@ -160,7 +160,7 @@ def test_auto_mode_drivers_on_demand_executors_on_spot_both_architectures(
         assert pools[pool]["spec"]["template"]["spec"]["nodeClassRef"]["name"] == "spark"
         assert pools[pool]["spec"]["disruption"]["consolidationPolicy"] == "WhenEmpty"
     for obj in pools.values():
-        assert manifest_errors(obj, "1.33") == []
+        assert manifest_errors(obj, "1.35") == []
 
 
 def test_auto_mode_node_class_uses_the_platform_node_role(auto_app: AutoModeApp) -> None:
@@ -250,7 +250,7 @@ def _platform(**props: Any) -> EmrEksPlatform:
 
 def test_fails_when_kubernetes_version_is_unsupported() -> None:
     with pytest.raises(
-        EmrBurstError, match=r"kubernetes_version = '1.27': use one of 1.32, 1.33, 1.34"
+        EmrBurstError, match=r"kubernetes_version = '1.27': use one of 1.34, 1.35, 1.36"
     ):
         _platform(kubernetes_version="1.27")
 

@@ -11,6 +11,7 @@ import pytest
 from aws_cdk import Aws
 from aws_cdk.assertions import Match
 
+from emr_burst.core import versions
 from emr_burst.emr_eks.compute import auto_mode_placement, node_group_placement
 from emr_burst.emr_eks.namespace import ContainerLimits, NamespaceQuota, namespace_manifest
 from emr_burst.emr_eks.platform import EmrEksPlatform
@@ -157,7 +158,7 @@ def test_limit_range_renders_defaults() -> None:
         {"type": "Container", "default": {"cpu": "2"}, "defaultRequest": {"cpu": "1"}}
     ]
     for obj in objects:
-        kubernetes_validate.validate(obj, "1.33", strict=True)
+        kubernetes_validate.validate(obj, versions.DEFAULT_KUBERNETES_VERSION, strict=True)
 
 
 def test_virtual_cluster_waits_for_its_namespace_and_nothing_else(auto_app: AutoModeApp) -> None:
@@ -357,7 +358,7 @@ def test_pod_templates_place_drivers_on_demand_and_executors_on_spot() -> None:
     assert driver["spec"]["tolerations"][0]["value"] == "driver"
     assert executor["spec"]["containers"] == [{"name": "spark-kubernetes-executor"}]
     for pod in (driver, executor, driver_pod_template(node_group_placement("on-demand"))):
-        kubernetes_validate.validate(pod, "1.33", strict=True)
+        kubernetes_validate.validate(pod, versions.DEFAULT_KUBERNETES_VERSION, strict=True)
 
 
 # --- bad input ---------------------------------------------------------------------------------
