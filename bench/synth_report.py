@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from critical_path import critical_path
+
 ROOT = Path(__file__).resolve().parents[1]
 
 LAMBDA_TYPES = {"AWS::Lambda::Function", "AWS::Serverless::Function"}
@@ -73,9 +75,15 @@ def count_template(template: dict[str, Any]) -> dict[str, int]:
     }
 
 
-def template_figures(path: Path) -> dict[str, int]:
+def template_figures(path: Path) -> dict[str, Any]:
     template = json.loads(path.read_text())
-    return {**count_template(template), "template_bytes": path.stat().st_size}
+    seconds, chain = critical_path(template)
+    return {
+        **count_template(template),
+        "template_bytes": path.stat().st_size,
+        "critical_path_s": seconds,
+        "critical_path": [f"{logical_id} ({kind})" for logical_id, kind in chain],
+    }
 
 
 def nested_templates(assembly_dir: Path, template_path: Path) -> list[tuple[str, Path]]:
@@ -306,6 +314,12 @@ def render(summary: dict[str, Any]) -> str:
         row.append("; ".join(s["over"]) or "ok")
         rows.append(row)
     lines = table(header, rows)
+    lines.append("")
+    lines.append("critical path of each template (longest dependency chain, rough creation times):")
+    for name, s in summary["stacks"].items():
+        path = s.get("critical_path") or []
+        lines.append(f"  {name}: ~{s.get('critical_path_s', 0)} s over {len(path)} resources")
+        lines.extend(f"    {step}" for step in path)
     lines.append("")
     limits = ", ".join(f"{limit.quota} {limit.label}" for limit in LIMITS)
     lines.append(
