@@ -127,7 +127,12 @@ class Network(Construct):
         )
         _kms.allow_cloudwatch_logs(self.encryption_key)
 
-        self.vpc: ec2.IVpc
+        self.vpc: ec2.IVpc = self._new_vpc(cidr, max_azs, nat_gateways)
+        self.flow_log_group, self.flow_log = self._flow_logs(flow_log_retention, removal)
+        self.s3_endpoint, self.interface_endpoints = self._endpoints(cidr, wanted)
+
+    def _new_vpc(self, cidr: str, max_azs: int, nat_gateways: int) -> ec2.Vpc:
+        """Public (NAT only), private-with-egress and isolated subnets in ``max_azs`` zones."""
         prefix = ipaddress.IPv4Network(cidr).prefixlen
         vpc = ec2.Vpc(
             self,
@@ -155,7 +160,6 @@ class Network(Construct):
                 ),
             ],
         )
-        self.vpc = vpc
         if len(vpc.availability_zones) < max_azs:
             # CDK quietly spans fewer AZs when the stack offers fewer than max_azs.
             cdk.Annotations.of(self).add_warning_v2(
@@ -171,10 +175,17 @@ class Network(Construct):
             *_nag.across_packs("VPCNoUnrestrictedRouteToIGW"),
         )
 
-        self.flow_log_group = logs.LogGroup(
+        return vpc
+
+    def _flow_logs(
+        self, retention: logs.RetentionDays, removal: cdk.RemovalPolicy
+    ) -> tuple[logs.LogGroup, ec2.FlowLog]:
+        """All traffic of the VPC into a KMS-encrypted log group, through a role of its own."""
+        vpc = self.vpc
+        flow_log_group = logs.LogGroup(
             self,
             "FlowLogGroup",
-            retention=flow_log_retention,
+            retention=retention,
             encryption_key=self.encryption_key,
             removal_policy=removal,
         )
@@ -210,22 +221,29 @@ class Network(Construct):
                         "logs:PutLogEvents",
                         "logs:DescribeLogStreams",
                     ],
-                    resources=[self.flow_log_group.log_group_arn],
+                    resources=[flow_log_group.log_group_arn],
                 )
             ],
         )
-        self.flow_log = ec2.FlowLog(
+        flow_log = ec2.FlowLog(
             self,
             "FlowLog",
             resource_type=ec2.FlowLogResourceType.from_vpc(vpc),
             destination=ec2.FlowLogDestination.to_cloud_watch_logs(
-                self.flow_log_group, flow_log_role.without_policy_updates()
+                flow_log_group, flow_log_role.without_policy_updates()
             ),
             traffic_type=ec2.FlowLogTrafficType.ALL,
         )
-        self.flow_log.node.add_dependency(delivery_policy)
+        flow_log.node.add_dependency(delivery_policy)
 
-        self.s3_endpoint = vpc.add_gateway_endpoint(
+        return flow_log_group, flow_log
+
+    def _endpoints(
+        self, cidr: str, wanted: Sequence[InterfaceEndpoint]
+    ) -> tuple[ec2.GatewayVpcEndpoint, dict[InterfaceEndpoint, ec2.InterfaceVpcEndpoint]]:
+        """The S3 gateway endpoint, and the interface endpoints asked for (HTTPS from the VPC)."""
+        vpc = self.vpc
+        s3_endpoint = vpc.add_gateway_endpoint(
             "S3Endpoint",
             service=ec2.GatewayVpcEndpointAwsService.S3,
             subnets=[
@@ -234,7 +252,7 @@ class Network(Construct):
             ],
         )
 
-        self.interface_endpoints: dict[InterfaceEndpoint, ec2.InterfaceVpcEndpoint] = {}
+        interfaces: dict[InterfaceEndpoint, ec2.InterfaceVpcEndpoint] = {}
         if wanted:
             self.endpoint_security_group = ec2.SecurityGroup(
                 self,
@@ -250,7 +268,7 @@ class Network(Construct):
             )
             endpoints = Construct(self, "Endpoints")
             for endpoint in wanted:
-                self.interface_endpoints[endpoint] = ec2.InterfaceVpcEndpoint(
+                interfaces[endpoint] = ec2.InterfaceVpcEndpoint(
                     endpoints,
                     endpoint.construct_id,
                     vpc=vpc,
@@ -260,6 +278,7 @@ class Network(Construct):
                     open=False,
                     private_dns_enabled=True,
                 )
+        return s3_endpoint, interfaces
 
 
 #: The shape of ``interface_endpoints``: a list (members or names), never a bare string.
