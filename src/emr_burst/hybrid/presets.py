@@ -61,9 +61,11 @@ def on_prem_proxy(
 ) -> EmrCluster:
     """The tutorial's ``on-prem-cluster``: Hadoop, Hive and HDFS standing in for a data center.
 
-    1 x r4.4xlarge on-demand primary and 3 x r4.4xlarge spot core nodes in uniform instance
-    groups (a test-type cluster with an on-demand primary); the Hive Metastore (9083) and HDFS
-    answer the peer.
+    1 x r4.4xlarge on-demand primary and 3 x r4.4xlarge **on-demand** core nodes in uniform
+    instance groups (a test-type cluster with an on-demand primary); the Hive Metastore (9083) and
+    HDFS answer the peer. The tutorial buys spot core nodes, but this cluster's HDFS is the data
+    the burst reads and EMR keeps one replica with 3 core nodes: one reclaim loses blocks. Pass
+    ``core=NodeGroup(..., market=Market.SPOT)`` with ``hdfs_on_spot=True`` to follow it.
 
     Example::
 
@@ -79,7 +81,7 @@ def on_prem_proxy(
     props.setdefault("cluster_name", "on-prem-cluster")
     props.setdefault("applications", ["Hadoop", "Hive"])
     props.setdefault("primary", NodeGroup(("r4.4xlarge",), 1, Market.ON_DEMAND))
-    props.setdefault("core", NodeGroup(("r4.4xlarge",), 3, Market.SPOT))
+    props.setdefault("core", NodeGroup(("r4.4xlarge",), 3, Market.ON_DEMAND))
     props.setdefault("workload_type", WorkloadType.TEST)
     props.setdefault("capacity_mode", CapacityMode.INSTANCE_GROUPS)
     return EmrCluster(scope, construct_id, vpc=vpc, release_label=release_label, **props)
@@ -100,7 +102,9 @@ def burst_compute(
     """The tutorial's ``alluxio-compute-cluster``: Presto or Trino with Alluxio.
 
     1 x r4.4xlarge on-demand primary and 3 x r5d.4xlarge spot workers (NVMe instance store for
-    Alluxio's cache) in instance groups. Alluxio comes from its bootstrap script; a catalog
+    Alluxio's cache) in instance groups. The preset opts in to ``hdfs_on_spot``: this cluster's
+    HDFS holds only scratch data and Alluxio's cache can be refilled from the on-prem side, so a
+    reclaim costs time, not data. Alluxio comes from its bootstrap script; a catalog
     named ``catalog_name`` points the engine's Hive connector at ``metastore_uri`` (the on-prem
     metastore over the peering) and, with ``alluxio.transparent_uri``, reads ``hdfs://``
     locations through Alluxio.
@@ -147,6 +151,7 @@ def burst_compute(
     props.setdefault("applications", ["Hadoop", parsed.value])
     props.setdefault("primary", NodeGroup(("r4.4xlarge",), 1, Market.ON_DEMAND))
     props.setdefault("core", NodeGroup(("r5d.4xlarge",), 3, Market.SPOT))
+    props.setdefault("hdfs_on_spot", True)
     props.setdefault("workload_type", WorkloadType.TEST)
     props.setdefault("capacity_mode", CapacityMode.INSTANCE_GROUPS)
     cluster = EmrCluster(scope, construct_id, vpc=vpc, release_label=release_label, **props)
