@@ -9,7 +9,9 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from emr_burst.core import rules
@@ -18,7 +20,7 @@ from emr_burst.emr_ec2.bootstrap import BootstrapAction
 from emr_burst.emr_ec2.capacity import CapacityMode, Market, NodeGroup, WorkloadType
 from emr_burst.emr_ec2.cluster import EmrCluster
 from emr_burst.emr_ec2.cluster_props import classifications
-from emr_burst.hybrid.alluxio import ALLUXIO_SHIM, AlluxioOptions
+from emr_burst.hybrid.alluxio import ALLUXIO_CLIENT_JAR, ALLUXIO_SHIM, AlluxioOptions
 from emr_burst.hybrid.catalog import EngineCatalog, QueryEngine, thrift_host
 from emr_burst.hybrid.catalog import catalog_name as catalog_name_rule
 from emr_burst.hybrid.catalog import metastore_uri as metastore_uri_rule
@@ -42,6 +44,13 @@ def on_prem_proxy_configurations() -> dict[str, dict[str, str]]:
         # Tables live in the cluster's HDFS, which the burst side reads through Alluxio.
         "hive-site": {"hive.metastore.warehouse.dir": "hdfs:///user/hive/warehouse"},
     }
+
+
+def _object_arn(partition: str, uri: str) -> str:
+    """``s3://bucket/key`` -> its object ARN, also when the bucket name is a token."""
+    if uri.startswith("s3://"):
+        return f"arn:{partition}:s3:::{uri.removeprefix('s3://')}"
+    return cdk.Fn.join("", [f"arn:{partition}:s3:::", cdk.Fn.select(1, cdk.Fn.split("s3://", uri))])
 
 
 def _check_props(check: Checker, props: dict[str, Any]) -> None:
@@ -113,7 +122,7 @@ def burst_compute(
 
         burst = EmrCluster.burst_compute(self, "BurstCluster", vpc=vpc,
             metastore_uri=f"thrift://{onprem.primary_dns}:9083",
-            alluxio=AlluxioOptions(bootstrap_script="s3://alluxio-public/emr/2.0.1/alluxio-emr.sh"),
+            alluxio=AlluxioOptions(bootstrap_script="s3://alluxio-public/emr/2.3.0/alluxio-emr.sh"),
             engine=QueryEngine.TRINO)
 
     :param metastore_uri: ``thrift://host:9083`` of the on-prem Hive Metastore (required).
@@ -141,6 +150,9 @@ def burst_compute(
         metastore_uri=metastore_uri,
         name=catalog_name,
         site_properties=ALLUXIO_SHIM if alluxio.transparent_uri else {},
+        # The shim class must be on the connector's classpath; Alluxio's bootstrap links the
+        # client only for PrestoDB, so the catalog links it for either engine.
+        client_jars=(ALLUXIO_CLIENT_JAR,) if alluxio.transparent_uri else (),
     )
     install = BootstrapAction(
         "Install Alluxio", alluxio.bootstrap_script, alluxio.bootstrap_args(root_ufs)
@@ -156,4 +168,12 @@ def burst_compute(
     props.setdefault("capacity_mode", CapacityMode.INSTANCE_GROUPS)
     cluster = EmrCluster(scope, construct_id, vpc=vpc, release_label=release_label, **props)
     cluster.alluxio_properties = alluxio.site_properties(root_ufs)
+    partition = cdk.Stack.of(cluster).partition
+    if alluxio.site_files:
+        cluster.add_to_instance_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject"],
+                resources=[_object_arn(partition, uri) for uri in alluxio.site_files],
+            )
+        )
     return cluster
