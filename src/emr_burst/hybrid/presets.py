@@ -7,11 +7,14 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from emr_burst.core import rules
@@ -44,6 +47,21 @@ def on_prem_proxy_configurations() -> dict[str, dict[str, str]]:
         # Tables live in the cluster's HDFS, which the burst side reads through Alluxio.
         "hive-site": {"hive.metastore.warehouse.dir": "hdfs:///user/hive/warehouse"},
     }
+
+
+_HOSTS_SCRIPT_SUFFIX = "HostsScript"
+_ASSETS = Path(__file__).resolve().parent / "assets" / "emr"
+
+
+def _map_hosts_action(
+    scope: Construct, construct_id: str, host_addresses: Mapping[str, str]
+) -> BootstrapAction:
+    """The first bootstrap action: ``/etc/hosts`` entries for names the VPC cannot resolve."""
+    script = s3_assets.Asset(
+        scope, f"{construct_id}{_HOSTS_SCRIPT_SUFFIX}", path=str(_ASSETS / "map-hosts.sh")
+    )
+    args = tuple(f"host:{ip}={name}" for name, ip in host_addresses.items())
+    return BootstrapAction("Map on-prem names", script.s3_object_url, args)
 
 
 def _object_arn(partition: str, uri: str) -> str:
@@ -106,6 +124,7 @@ def burst_compute(
     engine: QueryEngine | str = QueryEngine.PRESTO,
     catalog_name: str = "onprem",
     release_label: str = "emr-6.15.0",
+    host_addresses: Mapping[str, str] | None = None,
     **props: Any,
 ) -> EmrCluster:
     """The tutorial's ``alluxio-compute-cluster``: Presto or Trino with Alluxio.
@@ -129,6 +148,10 @@ def burst_compute(
     :param alluxio: how Alluxio is installed and mounted.
     :param engine: Presto or Trino. Default: - PRESTO.
     :param catalog_name: the catalog's name. Default: - ``onprem``.
+    :param host_addresses: host names the burst nodes cannot resolve, to their IPs, written to
+        ``/etc/hosts`` by the first bootstrap action: another region's private
+        ``compute.internal`` names, e.g. ``{onprem.primary_dns: address.private_ip}`` (the name
+        Hive wrote into the table locations). Default: - none.
     """
     check = Checker(scope, construct_id, "EmrCluster")
     _check_props(check, props)
@@ -141,6 +164,13 @@ def burst_compute(
     check.rule("catalog_name", catalog_name, catalog_name_rule)
     check.rule("bootstrap_actions", props.get("bootstrap_actions", ()), rules.sequence("action"))
     check.rule("catalogs", props.get("catalogs", ()), rules.sequence("EngineCatalog(...)"))
+    check.rule(
+        "host_addresses",
+        host_addresses,
+        rules.optional(
+            rules.string_map("{'ip-10-100-1-5.us-west-1.compute.internal': '10.100.1.5'}")
+        ),
+    )
     check.raise_if_any()
     assert metastore_uri is not None
     assert isinstance(parsed, QueryEngine)
@@ -157,7 +187,10 @@ def burst_compute(
     install = BootstrapAction(
         "Install Alluxio", alluxio.bootstrap_script, alluxio.bootstrap_args(root_ufs)
     )
-    props["bootstrap_actions"] = [install, *props.get("bootstrap_actions", ())]
+    first = [install]
+    if host_addresses:
+        first.insert(0, _map_hosts_action(scope, construct_id, host_addresses))
+    props["bootstrap_actions"] = [*first, *props.get("bootstrap_actions", ())]
     props["catalogs"] = [catalog, *props.get("catalogs", ())]
     props.setdefault("cluster_name", "alluxio-compute-cluster")
     props.setdefault("applications", ["Hadoop", parsed.value])
@@ -167,6 +200,15 @@ def burst_compute(
     props.setdefault("workload_type", WorkloadType.TEST)
     props.setdefault("capacity_mode", CapacityMode.INSTANCE_GROUPS)
     cluster = EmrCluster(scope, construct_id, vpc=vpc, release_label=release_label, **props)
+    if host_addresses:
+        script = scope.node.find_child(f"{construct_id}{_HOSTS_SCRIPT_SUFFIX}")
+        assert isinstance(script, s3_assets.Asset)
+        cluster.add_to_instance_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject"],
+                resources=[script.bucket.arn_for_objects(script.s3_object_key)],
+            )
+        )
     cluster.alluxio_properties = alluxio.site_properties(root_ufs)
     partition = cdk.Stack.of(cluster).partition
     if alluxio.site_files:

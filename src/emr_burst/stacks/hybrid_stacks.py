@@ -4,14 +4,15 @@ Three stacks in two regions, deployed in this order:
 
 1. ``HybridComputeNetwork`` (compute region, us-east-1): the burst VPC.
 2. ``HybridOnPrem`` (on-prem region, us-west-1): the on-prem stand-in VPC, the peering connection
-   it requests to the burst VPC with the routes and DNS option of its side, the Hadoop/Hive/HDFS
-   proxy cluster and its operations.
-3. ``HybridCompute`` (compute region): the accepter side's routes and DNS option, then the
+   it requests to the burst VPC with the routes of its side, the Hadoop/Hive/HDFS proxy cluster, the
+   primary's private IP (read at deploy time) and its operations.
+3. ``HybridCompute`` (compute region): the accepter side's routes and both sides' DNS options, then
+   the
    Presto/Trino + Alluxio burst cluster, its migration bucket and operations.
 
 The burst cluster comes last because its bootstrap mounts the on-prem HDFS: both sides' routes
-must exist before it starts. The peering id, the burst VPC id and the on-prem primary's DNS name
-cross regions as CDK cross-region references (see docs/stacks/hybrid-burst.md).
+must exist before it starts. The peering id, the burst VPC id, the on-prem primary's DNS name and
+private IP cross regions as CDK cross-region references (see docs/stacks/hybrid-burst.md).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from emr_burst.emr_ec2.operations import EmrOperations, EmrStep
 from emr_burst.emr_ec2.releases import hadoop_major
 from emr_burst.emr_ec2.security import EmrSecurityConfiguration, TlsCertificates
 from emr_burst.hybrid.access import HIVE_METASTORE_PORT, HybridPeerAccess, PeerSide
+from emr_burst.hybrid.addresses import PrimaryAddress
 from emr_burst.hybrid.alluxio import AlluxioOptions
 from emr_burst.hybrid.catalog import QueryEngine
 from emr_burst.hybrid.peering import HybridPeering, HybridPeeringAccepter
@@ -155,10 +157,13 @@ class HybridOnPremStack(BurstStack):
         cfn_key = key.node.default_child if key is not None else None
         #: ARN of the key of the site files (the L1's, which may cross environments).
         self.site_files_key_arn = cfn_key.attr_arn if isinstance(cfn_key, kms.CfnKey) else None
-        #: What the burst cluster's ``onprem`` catalog connects to.
-        self.metastore_uri = f"thrift://{self.cluster.primary_dns}:{HIVE_METASTORE_PORT}"
+        # The burst region's resolver cannot answer this region's compute.internal names.
+        self.primary_address = PrimaryAddress(self, "PrimaryAddress", cluster=self.cluster)
+        #: What the burst cluster's ``onprem`` catalog connects to: the primary by its IP.
+        self.metastore_uri = f"thrift://{self.primary_address.private_ip}:{HIVE_METASTORE_PORT}"
         cdk.CfnOutput(self, "ClusterId", value=self.cluster.cluster_id)
         cdk.CfnOutput(self, "PrimaryDns", value=self.cluster.primary_dns)
+        cdk.CfnOutput(self, "PrimaryIp", value=self.primary_address.private_ip)
         cdk.CfnOutput(self, "PeeringConnectionId", value=self.peering.peering_connection_id)
 
     def _publish_site_files(self) -> tuple[str, ...]:
@@ -248,7 +253,11 @@ class HybridComputeStack(BurstStack):
                 bootstrap_script=hybrid.alluxio_bootstrap_script,
                 hdfs_version="hadoop-2.8" if onprem_hadoop == 2 else "hadoop-3.3",
                 site_files=onprem.site_files,
+                # By name: Hive wrote hdfs://<this name>:8020/... into the table locations, and
+                # the shim maps a location to Alluxio only when its authority matches the mount.
+                root_ufs_uri=f"hdfs://{onprem.cluster.primary_dns}:8020/",
             ),
+            host_addresses={onprem.cluster.primary_dns: onprem.primary_address.private_ip},
             engine=QueryEngine.PRESTO if hybrid.engine == "presto" else QueryEngine.TRINO,
             release_label=hybrid.compute_release_label,
             security_configuration=self.security,

@@ -1,0 +1,74 @@
+"""Addresses that resolve across regions: the private IP of an EMR cluster's primary node.
+
+A VPC's Route 53 Resolver answers only its own region's ``compute.internal`` names, and the peering
+DNS option maps only public names, so the burst side cannot resolve the on-prem primary's private
+DNS name. :class:`PrimaryAddress` reads the primary's private IP once the cluster runs (EMR's
+``ListInstances``) so it can cross regions as a plain value.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import aws_iam as iam
+from aws_cdk import custom_resources as cr
+from constructs import Construct
+
+from emr_burst.core import nag as _nag
+from emr_burst.core.errors import Checker
+from emr_burst.emr_ec2.base import IEmrCluster, cluster_rule
+
+_IP_PATH = "Instances.0.PrivateIpAddress"
+
+
+class PrimaryAddress(Construct):
+    """The private IP of ``cluster``'s primary node, read at deploy time.
+
+    One ``ListInstances`` call (instance group type ``MASTER``) through CDK's ``AwsCustomResource``,
+    allowed on this cluster only. A primary lives as long as its cluster (EMR replaces neither),
+    so the value is stable; a replaced cluster gets a new id and the call runs again.
+
+    Example::
+
+        address = PrimaryAddress(self, "PrimaryAddress", cluster=onprem_cluster)
+        metastore_uri = f"thrift://{address.private_ip}:9083"
+
+    :param cluster: the cluster, with one primary node (instance groups or fleets).
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, cluster: IEmrCluster) -> None:
+        check = Checker(scope, construct_id, "PrimaryAddress")
+        check.rule("cluster", cluster, cluster_rule)
+        check.raise_if_any()
+        super().__init__(scope, construct_id)
+        call = cr.AwsSdkCall(
+            service="EMR",
+            action="listInstances",
+            parameters={"ClusterId": cluster.cluster_id, "InstanceGroupTypes": ["MASTER"]},
+            physical_resource_id=cr.PhysicalResourceId.of(cluster.cluster_id),
+            output_paths=[_IP_PATH],
+        )
+        self.resource = cr.AwsCustomResource(
+            self,
+            "Resource",
+            on_create=call,
+            on_update=call,
+            policy=cr.AwsCustomResourcePolicy.from_statements(
+                [
+                    iam.PolicyStatement(
+                        actions=["elasticmapreduce:ListInstances"],
+                        resources=[cluster.cluster_arn],
+                    )
+                ]
+            ),
+            install_latest_aws_sdk=False,
+        )
+        #: The primary's private IPv4 address (a token resolved at deploy time).
+        self.private_ip: str = self.resource.get_response_field(_IP_PATH)
+        _nag.acknowledge(
+            self.resource,
+            "AwsCustomResource keeps its one statement (ListInstances on this cluster only) "
+            "inline on CDK's shared provider role.",
+            *_nag.across_packs("IAMNoInlinePolicy"),
+        )
+        from emr_burst.hybrid.peering import acknowledge_sdk_provider  # noqa: PLC0415
+
+        acknowledge_sdk_provider(self)
