@@ -8,12 +8,11 @@ DNS name. :class:`PrimaryAddress` reads the primary's private IP once the cluste
 
 from __future__ import annotations
 
-from aws_cdk import aws_iam as iam
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from emr_burst.core import nag as _nag
 from emr_burst.core.errors import Checker
+from emr_burst.core.sdk_call import single_call
 from emr_burst.emr_ec2.base import IEmrCluster, cluster_rule
 
 _IP_PATH = "Instances.0.PrivateIpAddress"
@@ -46,29 +45,15 @@ class PrimaryAddress(Construct):
             physical_resource_id=cr.PhysicalResourceId.of(cluster.cluster_id),
             output_paths=[_IP_PATH],
         )
-        self.resource = cr.AwsCustomResource(
+        self.resource = single_call(
             self,
-            "Resource",
-            on_create=call,
-            on_update=call,
-            policy=cr.AwsCustomResourcePolicy.from_statements(
-                [
-                    iam.PolicyStatement(
-                        actions=["elasticmapreduce:ListInstances"],
-                        resources=[cluster.cluster_arn],
-                    )
-                ]
-            ),
-            install_latest_aws_sdk=False,
+            call,
+            action="elasticmapreduce:ListInstances",
+            resource=cluster.cluster_arn,
+            purpose="ListInstances on this cluster only",
         )
         #: The primary's private IPv4 address (a token resolved at deploy time).
         self.private_ip: str = self.resource.get_response_field(_IP_PATH)
-        _nag.acknowledge(
-            self.resource,
-            "AwsCustomResource keeps its one statement (ListInstances on this cluster only) "
-            "inline on CDK's shared provider role.",
-            *_nag.across_packs("IAMNoInlinePolicy"),
-        )
         from emr_burst.hybrid.peering import acknowledge_sdk_provider  # noqa: PLC0415
 
         acknowledge_sdk_provider(self)

@@ -13,13 +13,13 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_iam as iam
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from emr_burst.core import nag as _nag
 from emr_burst.core import rules
 from emr_burst.core.errors import Checker, Problem
+from emr_burst.core.sdk_call import single_call
 from emr_burst.hybrid.access import (
     HIVE_METASTORE_PORT,
     VPC,
@@ -164,26 +164,12 @@ class _DnsResolution(Construct):
             physical_resource_id=cr.PhysicalResourceId.of(f"{side.lower()}-dns"),
             region=region,
         )
-        self.resource = cr.AwsCustomResource(
+        self.resource = single_call(
             self,
-            "Resource",
-            on_create=call,
-            on_update=call,
-            policy=cr.AwsCustomResourcePolicy.from_statements(
-                [
-                    iam.PolicyStatement(
-                        actions=["ec2:ModifyVpcPeeringConnectionOptions"],
-                        resources=[_peering_arn(self, peering_id, region)],
-                    )
-                ]
-            ),
-            install_latest_aws_sdk=False,
-        )
-        _nag.acknowledge(
-            self.resource,
-            "AwsCustomResource keeps its one statement (ModifyVpcPeeringConnectionOptions on this "
-            "peering connection only) inline on CDK's shared provider role.",
-            *_nag.across_packs("IAMNoInlinePolicy"),
+            call,
+            action="ec2:ModifyVpcPeeringConnectionOptions",
+            resource=_peering_arn(self, peering_id, region),
+            purpose="ModifyVpcPeeringConnectionOptions on this peering connection only",
         )
 
 
