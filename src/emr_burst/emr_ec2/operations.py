@@ -89,7 +89,10 @@ class EmrOperations(Construct):
     :param idle_alarm_after: how long idle before alarming, a multiple of 5 minutes up to a day.
         Default: - 30 minutes.
     :param hdfs_utilization_percent: HDFS fill level that alarms, 1-100. Default: - 80.
-    :param topic: where alarms and events go. Default: - a new KMS-encrypted topic.
+    :param topic: where alarms and events go. A topic made in this app gets policy statements that
+        admit this account's CloudWatch alarms and exactly these rules; an imported topic's policy
+        is its owner's and must admit ``cloudwatch.amazonaws.com`` and ``events.amazonaws.com``.
+        Default: - a new KMS-encrypted topic.
     :param encryption_key: for the topic and the state machine's log group.
         Default: - a new key with rotation.
     :param steps: steps the state machine runs. Default: - no state machine.
