@@ -16,6 +16,7 @@ from emr_burst.config.sides import Side
 from emr_burst.core import rules, versions
 from emr_burst.emr_ec2.cluster_props import IDLE_TIMEOUT_MAX, IDLE_TIMEOUT_MIN
 from emr_burst.emr_ec2.releases import supported_release
+from emr_burst.hybrid.alluxio import shim_bootstrap_script
 from emr_burst.hybrid.catalog import QueryEngine
 
 HYBRID_ENGINES = tuple(engine.value.lower() for engine in QueryEngine)
@@ -104,7 +105,7 @@ def read_hybrid(
         alluxio_bootstrap_script=reader.read(
             "alluxioBootstrapScript",
             defaults.alluxio_bootstrap_script,
-            rules.s3_object_uri,
+            shim_bootstrap_script,
             optional=True,
         ),
         tls_certificates=reader.read("tlsCertificates", None, rules.s3_object_uri, optional=True),

@@ -75,11 +75,8 @@ class AlluxioOptions:
 
     def check(self, check: Checker, prop: str) -> None:
         """Record the problems of these options under ``prop`` (e.g. ``alluxio``)."""
-        script_ok = check.rule(
-            f"{prop}.bootstrap_script", self.bootstrap_script, rules.s3_object_uri
-        )
-        if script_ok and self.transparent_uri is True:
-            check.rule(f"{prop}.bootstrap_script", self.bootstrap_script, _has_shim)
+        script_rule = shim_bootstrap_script if self.transparent_uri is True else rules.s3_object_uri
+        check.rule(f"{prop}.bootstrap_script", self.bootstrap_script, script_rule)
         check.rule(f"{prop}.tarball", self.tarball, rules.optional(_tarball))
         if check.rule(f"{prop}.active_sync_paths", self.active_sync_paths, rules.strings("/")):
             check.each(f"{prop}.active_sync_paths", self.active_sync_paths, _alluxio_path)
@@ -133,6 +130,12 @@ def script_version(script: str) -> tuple[int, ...] | None:
     """The release in ``s3://alluxio-public/emr/<version>/alluxio-emr.sh``, when the path says."""
     match = _SCRIPT_VERSION.search(script) if isinstance(script, str) else None
     return versions.alluxio_version_tuple(match.group(1)) if match else None
+
+
+def shim_bootstrap_script(value: Any) -> str | None:
+    """An S3 bootstrap script of a release that has the ``ShimFileSystem`` (2.1 or later, when the
+    path names the release): the rule of ``bootstrap_script`` with ``transparent_uri`` on."""
+    return rules.s3_object_uri(value) or _has_shim(value)
 
 
 def _has_shim(value: Any) -> str | None:

@@ -172,3 +172,11 @@ def test_fails_when_config_values_are_malformed() -> None:
 def test_fails_when_accounts_differ() -> None:
     with pytest.raises(ConfigError, match="cross-region references"):
         _config(onpremAccount="111111111111", computeAccount="222222222222")
+
+
+def test_fails_when_config_names_an_alluxio_script_without_the_shim() -> None:
+    with pytest.raises(ConfigError) as err:
+        _config(alluxioBootstrapScript="s3://alluxio-public/emr/2.0.1/alluxio-emr.sh")
+    message = str(err.value)
+    assert "'emr-burst:alluxioBootstrapScript'" in message
+    assert "ShimFileSystem" in message
