@@ -14,23 +14,33 @@ from constructs import Construct
 from emr_burst.core.errors import Checker
 from emr_burst.core.sdk_call import single_call
 from emr_burst.emr_ec2.base import IEmrCluster, cluster_rule
+from emr_burst.emr_ec2.capacity import CapacityMode
 
 _IP_PATH = "Instances.0.PrivateIpAddress"
+
+
+def _primary_filter(cluster: IEmrCluster) -> dict[str, object]:
+    """EMR filters a fleet cluster's instances by fleet type, a group cluster's by group type."""
+    if getattr(cluster, "capacity_mode", None) is CapacityMode.INSTANCE_FLEETS:
+        return {"InstanceFleetType": "MASTER"}
+    return {"InstanceGroupTypes": ["MASTER"]}
 
 
 class PrimaryAddress(Construct):
     """The private IP of ``cluster``'s primary node, read at deploy time.
 
-    One ``ListInstances`` call (instance group type ``MASTER``) through CDK's ``AwsCustomResource``,
-    allowed on this cluster only. A primary lives as long as its cluster (EMR replaces neither),
-    so the value is stable; a replaced cluster gets a new id and the call runs again.
+    One ``ListInstances`` call (instance group type ``MASTER``, or fleet type ``MASTER`` for a
+    cluster of instance fleets) through CDK's ``AwsCustomResource``, allowed on this cluster
+    only. A primary lives as long as its cluster (EMR does not replace it), so the value is
+    stable; a replaced cluster gets a new id and the call runs again.
 
     Example::
 
         address = PrimaryAddress(self, "PrimaryAddress", cluster=onprem_cluster)
         metastore_uri = f"thrift://{address.private_ip}:9083"
 
-    :param cluster: the cluster, with one primary node (instance groups or fleets).
+    :param cluster: the cluster, with one primary node. An imported cluster is taken to use
+        instance groups.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cluster: IEmrCluster) -> None:
@@ -41,7 +51,7 @@ class PrimaryAddress(Construct):
         call = cr.AwsSdkCall(
             service="EMR",
             action="listInstances",
-            parameters={"ClusterId": cluster.cluster_id, "InstanceGroupTypes": ["MASTER"]},
+            parameters={"ClusterId": cluster.cluster_id, **_primary_filter(cluster)},
             physical_resource_id=cr.PhysicalResourceId.of(cluster.cluster_id),
             output_paths=[_IP_PATH],
         )
