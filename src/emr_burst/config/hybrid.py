@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from emr_burst.config.network import NetworkConfig
 from emr_burst.config.reader import ContextReader, as_integer
 from emr_burst.config.sides import Side
-from emr_burst.core import rules
+from emr_burst.core import rules, versions
 from emr_burst.emr_ec2.cluster_props import IDLE_TIMEOUT_MAX, IDLE_TIMEOUT_MIN
 from emr_burst.emr_ec2.releases import supported_release
+from emr_burst.hybrid.alluxio import shim_bootstrap_script
 from emr_burst.hybrid.catalog import QueryEngine
 
 HYBRID_ENGINES = tuple(engine.value.lower() for engine in QueryEngine)
@@ -51,7 +52,7 @@ class HybridConfig:
     onprem_release_label: str = "emr-5.36.0"
     compute_release_label: str = "emr-6.15.0"
     engine: str = "presto"
-    alluxio_bootstrap_script: str = "s3://alluxio-public/emr/2.0.1/alluxio-emr.sh"
+    alluxio_bootstrap_script: str = versions.ALLUXIO_BOOTSTRAP_SCRIPT
     tls_certificates: str | None = None
     idle_timeout_seconds: int = 3600
 
@@ -104,7 +105,7 @@ def read_hybrid(
         alluxio_bootstrap_script=reader.read(
             "alluxioBootstrapScript",
             defaults.alluxio_bootstrap_script,
-            rules.s3_object_uri,
+            shim_bootstrap_script,
             optional=True,
         ),
         tls_certificates=reader.read("tlsCertificates", None, rules.s3_object_uri, optional=True),

@@ -65,6 +65,7 @@ from emr_burst.hybrid import (
     HybridPeering,
     HybridPeeringAccepter,
     PeerSide,
+    PrimaryAddress,
 )
 from emr_burst.network import (
     InterfaceEndpoint,
@@ -119,6 +120,7 @@ __all__ = [
     "PodChange",
     "PodRole",
     "PodTemplate",
+    "PrimaryAddress",
     "QueryEngine",
     "RangerAuthorization",
     "ScalingLimits",

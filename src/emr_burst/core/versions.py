@@ -1,4 +1,4 @@
-"""The one place for versions: Kubernetes, the kubectl layer, EMR release defaults.
+"""The one place for versions: Kubernetes, the kubectl layer, EMR release defaults, Alluxio.
 
 A version bump is one edit here; constructs, configuration, docs and tests read these names.
 """
@@ -25,3 +25,21 @@ POD_IDENTITY_MIN_RELEASE = (7, 3)
 #: validation and cfn-lint 1.58's per-region schemas agree, November 2026); elsewhere job templates
 #: are created through the EMR on EKS API.
 CFN_JOB_TEMPLATE_REGIONS = ("us-east-1", "us-west-2", "eu-central-1", "ap-south-1")
+
+#: Alluxio on the hybrid burst cluster. ``alluxio.hadoop.ShimFileSystem`` (transparent ``hdfs://``
+#: URIs, which the ``onprem`` catalog loads) arrived in 2.1; 2.0.x does not have it. 2.3.0's EMR
+#: bootstrap takes every option the burst passes (``-d -v -l -n -f -p -s``) and requires ``-v`` for
+#: an ``hdfs://`` root. Both files live at Alluxio's public locations; whether they are still served
+#: is checked before a deploy (docs/stacks/hybrid-burst.md), not from here.
+ALLUXIO_VERSION = "2.3.0"
+ALLUXIO_SHIM_SINCE = (2, 1)
+ALLUXIO_BOOTSTRAP_SCRIPT = f"s3://alluxio-public/emr/{ALLUXIO_VERSION}/alluxio-emr.sh"
+ALLUXIO_TARBALL = (
+    f"https://downloads.alluxio.io/downloads/files/{ALLUXIO_VERSION}/"
+    f"alluxio-{ALLUXIO_VERSION}-bin.tar.gz"
+)
+
+
+def alluxio_version_tuple(version: str) -> tuple[int, ...]:
+    """``"2.3.0"`` -> ``(2, 3, 0)``."""
+    return tuple(int(part) for part in version.split("."))

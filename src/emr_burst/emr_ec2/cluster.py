@@ -59,6 +59,8 @@ _SHARES_FATE = frozenset(
         "AWS::EC2::SecurityGroupEgress",
     }
 )
+#: Where EMR writes the cluster's logs in the logs bucket (``LogUri``).
+_LOG_PREFIX = "logs/"
 
 
 @jsii.implements(iam.IGrantable, ec2.IConnectable)
@@ -122,6 +124,14 @@ class EmrCluster(EmrClusterBase):
     :param cluster_name: the cluster's name. Default: - derived from the construct path.
     :param removal_policy: of the cluster (HDFS data) and the logs bucket it creates.
         Default: - RETAIN; a retained cluster still terminates itself when idle.
+    :param hdfs_on_spot: let core nodes, which hold HDFS, run on spot (explicitly, or by the
+        workload type's table). With 3 or fewer core nodes EMR keeps one replica per block, so a
+        spot reclaim loses data. Default: - False: core nodes are on-demand, and an explicit
+        spot core is an error.
+    :param imported_network_tagged: the imported subnets and security groups the cluster uses
+        already carry ``for-use-with-amazon-emr-managed-policies=true`` (this app cannot tag what
+        it does not own). Default: - False: imported ones are an error while the construct makes
+        the service role (``AmazonEMRServicePolicy_v2`` needs the tag).
     """
 
     #: Alluxio's site properties when the cluster was made by :meth:`burst_compute`.
@@ -159,6 +169,8 @@ class EmrCluster(EmrClusterBase):
         service_role: iam.IRole | None = None,
         cluster_name: str | None = None,
         removal_policy: cdk.RemovalPolicy | None = None,
+        hdfs_on_spot: bool = False,
+        imported_network_tagged: bool = False,
     ) -> None:
         given = ClusterProps(
             vpc=vpc,
@@ -186,6 +198,8 @@ class EmrCluster(EmrClusterBase):
             service_role=service_role,
             cluster_name=cluster_name,
             removal_policy=removal_policy,
+            hdfs_on_spot=hdfs_on_spot,
+            imported_network_tagged=imported_network_tagged,
         )
         check = Checker(scope, construct_id, "EmrCluster")
         props = cluster_props.check_props(check, given)
@@ -217,6 +231,9 @@ class EmrCluster(EmrClusterBase):
             for classification, values in (props.configurations or {}).items()
         }
         self.resource = self._cluster(props)
+        # AmazonEMRServicePolicy_v2 launches instances only with this request tag; EMR copies the
+        # cluster's tags onto what it creates.
+        network.tag_for_emr(self.resource)
         # The roles' policies must exist before EMR assumes the roles.
         self.resource.node.add_dependency(self.instance_policy, self.service_policy)
         # Retained like every stateful resource (HDFS holds data); a retained cluster still ends
@@ -397,12 +414,23 @@ class EmrCluster(EmrClusterBase):
                 "bucket would only log the logs."
             ),
         )
-        self.log_uri = f"s3://{self.logs_bucket.bucket_name}/logs/"
+        self.log_uri = f"s3://{self.logs_bucket.bucket_name}/{_LOG_PREFIX}"
         return key
 
     def _roles(self, props: ClusterProps, key: kms.IKey) -> None:
         self.instance_role, self.instance_policy = roles.instance_role(self, props.instance_role)
-        self._grant_bucket(self.logs_bucket, write=True, prefix="logs/")
+        # EMR writes logs/<cluster id>/...: the grant covers the prefix's objects.
+        self._grant_bucket(self.logs_bucket, write=True, prefix=f"{_LOG_PREFIX}*")
+        _nag.acknowledge(
+            self.instance_policy,
+            "EMR writes each cluster's step, node and application logs under "
+            f"{_LOG_PREFIX}<cluster id>/ with names chosen at run time; the grant is limited to "
+            "that prefix of the cluster's own logs bucket.",
+            "AwsSolutions-IAM5",
+            applies_to=[
+                _nag.resource_target(self, self.logs_bucket.arn_for_objects(f"{_LOG_PREFIX}*"))
+            ],
+        )
         self.instance_policy.add_statements(roles.key_statement(key))
         sc_key = self.security_configuration.encryption_key
         if sc_key is not key:

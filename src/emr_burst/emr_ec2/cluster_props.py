@@ -37,6 +37,7 @@ from emr_burst.emr_ec2.capacity import (
     SpotAllocationStrategy,
     WorkloadType,
 )
+from emr_burst.emr_ec2.network import EMR_MANAGED_TAG
 from emr_burst.emr_ec2.security import EmrSecurityConfiguration
 
 #: ``AutoTerminationPolicy.IdleTimeout`` bounds (EMR API): 60 s to 7 days.
@@ -83,6 +84,8 @@ class ClusterProps:
     service_role: iam.IRole | None = None
     cluster_name: str | None = None
     removal_policy: cdk.RemovalPolicy | None = None
+    hdfs_on_spot: bool = False
+    imported_network_tagged: bool = False
     #: Resolved by :func:`check_props`: the market of each node role present.
     markets: dict[str, Market] = field(default_factory=dict)
 
@@ -150,6 +153,8 @@ def check_props(check: Checker, props: ClusterProps) -> ClusterProps:
             "combine scripts",
         )
     _resources(check, props)
+    if check.rule("hdfs_on_spot", props.hdfs_on_spot, rules.boolean):
+        _hdfs_market(check, nodes.get("core"), props.hdfs_on_spot)
     if not check.ok or workload is None or strategy is None:
         return props
     normalized = {role: node for role, node in nodes.items() if node is not None}
@@ -164,12 +169,38 @@ def check_props(check: Checker, props: ClusterProps) -> ClusterProps:
         catalogs=catalogs,
         additional_security_groups=tuple(props.additional_security_groups),
         markets={
-            role: node.market if isinstance(node.market, Market) else workload.markets[role]
+            role: _market(role, node, workload, props.hdfs_on_spot)
             for role, node in normalized.items()
         },
         primary=normalized["primary"],
         core=normalized["core"],
         task=normalized.get("task"),
+    )
+
+
+def _market(role: str, node: NodeGroup, workload: WorkloadType, hdfs_on_spot: bool) -> Market:
+    """The node's own market, else the workload type's; core nodes hold HDFS, so the table's spot
+    core applies only when the user accepts losing HDFS blocks."""
+    if isinstance(node.market, Market):
+        return node.market
+    market = workload.markets[role]
+    if role == "core" and market is Market.SPOT and not hdfs_on_spot:
+        return Market.ON_DEMAND
+    return market
+
+
+def _hdfs_market(check: Checker, core: NodeGroup | None, hdfs_on_spot: bool) -> None:
+    """Spot core nodes only with ``hdfs_on_spot``: with up to 3 core nodes EMR keeps one replica
+    (``dfs.replication=1``), so a single spot reclaim loses HDFS blocks."""
+    if core is None or core.market is not Market.SPOT or hdfs_on_spot:
+        return
+    check.add(
+        "core.market",
+        core.market,
+        "core nodes hold HDFS, and with 3 or fewer of them EMR keeps one replica per block, so "
+        "one spot reclaim loses data: use Market.ON_DEMAND for core (spot task nodes add "
+        "compute without HDFS), or pass hdfs_on_spot=True if HDFS holds nothing you cannot "
+        "reload",
     )
 
 
@@ -217,8 +248,19 @@ def _catalogs(check: Checker, value: Any, applications: Sequence[str]) -> tuple[
 
 def _resources(check: Checker, props: ClusterProps) -> None:
     """The AWS objects passed in: interfaces of the right kind, subnets that exist."""
+    tag_check = props.service_role is None and check.rule(
+        "imported_network_tagged", props.imported_network_tagged, rules.boolean
+    )
+    tag_check = tag_check and not props.imported_network_tagged
     if check.rule("vpc", props.vpc, VPC):
-        _subnets(check, props.vpc, props.subnets)
+        selected = _subnets(check, props.vpc, props.subnets)
+        if tag_check and selected is not None:
+            _untaggable(
+                check,
+                "subnets" if props.subnets is not None else "vpc",
+                [s.subnet_id for s in selected.subnets if not _created_here(s)],
+                "subnets",
+            )
     check.rule(
         "security_configuration",
         props.security_configuration,
@@ -238,8 +280,17 @@ def _resources(check: Checker, props: ClusterProps) -> None:
             "need different trust and permissions",
         )
     groups = props.additional_security_groups
-    if check.rule("additional_security_groups", groups, rules.sequence("security_group")):
-        check.each("additional_security_groups", groups, SECURITY_GROUP)
+    if (
+        check.rule("additional_security_groups", groups, rules.sequence("security_group"))
+        and check.each("additional_security_groups", groups, SECURITY_GROUP)
+        and tag_check
+    ):
+        _untaggable(
+            check,
+            "additional_security_groups",
+            [g.security_group_id for g in groups if not _created_here(g)],
+            "security groups",
+        )
     check.rule("cluster_name", props.cluster_name, rules.optional(emr_name))
     check.rule(
         "removal_policy",
@@ -257,12 +308,34 @@ def _same_role(first: iam.IRole | None, second: iam.IRole | None) -> bool:
     return not any(cdk.Token.is_unresolved(n) for n in names) and names[0] == names[1]
 
 
-def _subnets(check: Checker, vpc: ec2.IVpc, selection: Any) -> None:
+def _created_here(resource: Any) -> bool:
+    """Made in this app (``Tags.of()`` reaches its CloudFormation resource), not imported."""
+    return isinstance(resource.node.default_child, cdk.CfnResource)
+
+
+def _untaggable(check: Checker, prop: str, ids: list[str], kind: str) -> None:
+    """Imported subnets or groups: ``AmazonEMRServicePolicy_v2`` launches into them only when they
+    carry the managed-policy tag, which this app cannot add to resources it does not own."""
+    if not ids:
+        return
+    shown = [i if not rules.unresolved(i) else "<token>" for i in ids]
+    check.add(
+        prop,
+        shown,
+        f"these imported {kind} cannot be tagged by this app, and the EMR service role "
+        f"(AmazonEMRServicePolicy_v2) launches nodes only into ones tagged {EMR_MANAGED_TAG}=true: "
+        f"tag them (aws ec2 create-tags --resources <ids> --tags "
+        f"Key={EMR_MANAGED_TAG},Value=true), then pass imported_network_tagged=True; or pass a "
+        "service_role whose policy does not need the tag",
+    )
+
+
+def _subnets(check: Checker, vpc: ec2.IVpc, selection: Any) -> ec2.SelectedSubnets | None:
     example = "ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)"
     if not check.rule(
         "subnets", selection, rules.optional(rules.instance_of(ec2.SubnetSelection, example))
     ):
-        return
+        return None
     chosen = selection or ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS)
     prop = "subnets" if selection is not None else "vpc"
     try:
@@ -270,9 +343,11 @@ def _subnets(check: Checker, vpc: ec2.IVpc, selection: Any) -> None:
     except RuntimeError as err:  # aws-cdk-lib refuses a selection the VPC cannot satisfy
         reason = str(err).split("\n", 1)[0]
         check.add(prop, selection or vpc, f"{reason}; nodes run in private subnets with egress")
-        return
+        return None
     if not selected.subnets:
         check.add(prop, selection or vpc, "selects no subnet; give the VPC private subnets")
+        return None
+    return selected
 
 
 def select(vpc: ec2.IVpc, selection: ec2.SubnetSelection) -> ec2.SelectedSubnets:

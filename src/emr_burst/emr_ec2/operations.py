@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import aws_cdk as cdk
+import jsii
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
+from aws_cdk.interfaces import aws_events as events_refs
 from constructs import Construct
 
 from emr_burst.core import kms as _kms
@@ -88,7 +89,10 @@ class EmrOperations(Construct):
     :param idle_alarm_after: how long idle before alarming, a multiple of 5 minutes up to a day.
         Default: - 30 minutes.
     :param hdfs_utilization_percent: HDFS fill level that alarms, 1-100. Default: - 80.
-    :param topic: where alarms and events go. Default: - a new KMS-encrypted topic.
+    :param topic: where alarms and events go. A topic made in this app gets policy statements that
+        admit this account's CloudWatch alarms and exactly these rules; an imported topic's policy
+        is its owner's and must admit ``cloudwatch.amazonaws.com`` and ``events.amazonaws.com``.
+        Default: - a new KMS-encrypted topic.
     :param encryption_key: for the topic and the state machine's log group.
         Default: - a new key with rotation.
     :param steps: steps the state machine runs. Default: - no state machine.
@@ -139,17 +143,28 @@ class EmrOperations(Construct):
             description=f"Encrypts the notifications and logs of {self.node.path}",
             removal_policy=removal,
         )
-        # EventBridge and CloudWatch alarms publish to an encrypted topic only if the key lets them
-        # make data keys; CloudWatch Logs needs the same for the state machine's log group.
+        # Alarm actions publish as cloudwatch.amazonaws.com, rules as events.amazonaws.com; both
+        # need data keys of an encrypted topic's key (and sns:Publish, below).
+        alarms = alarm_arns(stack)
         self.encryption_key.add_to_resource_policy(
             iam.PolicyStatement(
-                principals=[
-                    iam.ServicePrincipal("events.amazonaws.com"),
-                    iam.ServicePrincipal("cloudwatch.amazonaws.com"),
-                ],
+                principals=[iam.ServicePrincipal(CLOUDWATCH)],
                 actions=["kms:Decrypt", "kms:GenerateDataKey*"],
                 resources=["*"],
-                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {"aws:SourceArn": alarms},
+                },
+            )
+        )
+        # The SNS developer guide (key management): aws:SourceAccount and aws:SourceArn in a key
+        # policy are not supported for EventBridge-to-encrypted-topic delivery, so conditions here
+        # would drop every event. The gate is the topic policy, which admits only these rules.
+        self.encryption_key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal(EVENTS)],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],
             )
         )
         if topic is None:
@@ -206,12 +221,42 @@ class EmrOperations(Construct):
                     detail={"clusterId": [cluster.cluster_id]},
                 ),
             )
-            rule.add_target(targets.SnsTopic(topic))
+            rule.add_target(_TopicTarget(topic))
             self.rules[event] = rule
+        self._admit_publishers(topic, alarms)
 
         self.state_machine: sfn.StateMachine | None = None
         if steps:
             self.state_machine = self._state_machine(cluster, steps, step_retries, removal)
+
+    def _admit_publishers(self, topic: sns.ITopic, alarms: str) -> None:
+        """Let this account's alarms and exactly these rules publish (no-op on an imported topic,
+        whose policy is its owner's)."""
+        account = cdk.Stack.of(self).account
+        topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchAlarmsPublish",
+                principals=[iam.ServicePrincipal(CLOUDWATCH)],
+                actions=["sns:Publish"],
+                resources=[topic.topic_arn],
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": account},
+                    "ArnLike": {"aws:SourceArn": alarms},
+                },
+            )
+        )
+        topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="EmrStateChangeRulesPublish",
+                principals=[iam.ServicePrincipal(EVENTS)],
+                actions=["sns:Publish"],
+                resources=[topic.topic_arn],
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": account},
+                    "ArnEquals": {"aws:SourceArn": [r.rule_arn for r in self.rules.values()]},
+                },
+            )
+        )
 
     def _state_machine(
         self,
@@ -302,6 +347,36 @@ class EmrOperations(Construct):
             *_nag.across_packs("IAMNoInlinePolicy"),
         )
         return machine
+
+
+CLOUDWATCH = "cloudwatch.amazonaws.com"
+EVENTS = "events.amazonaws.com"
+
+
+def alarm_arns(stack: cdk.Stack) -> str:
+    """Every CloudWatch alarm of the stack's account and region."""
+    return stack.format_arn(
+        service="cloudwatch",
+        resource="alarm",
+        resource_name="*",
+        arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME,
+    )
+
+
+@jsii.implements(events.IRuleTarget)
+class _TopicTarget:
+    """The topic as a rule target, without ``targets.SnsTopic``'s unconditioned topic grant: the
+    operations construct admits its own rules by ARN."""
+
+    def __init__(self, topic: sns.ITopic) -> None:
+        self._topic = topic
+
+    def bind(
+        self,
+        rule: events_refs.IRuleRef,
+        id: str | None = None,
+    ) -> events.RuleTargetConfig:
+        return events.RuleTargetConfig(arn=self._topic.topic_arn)
 
 
 def _check_steps(check: Checker, steps: Any) -> None:

@@ -5,6 +5,7 @@ The presets live in :mod:`emr_burst.hybrid.presets` (also reachable as
 """
 
 from emr_burst.hybrid.access import BurstPort, HybridPeerAccess, PeerSide
+from emr_burst.hybrid.addresses import PrimaryAddress
 from emr_burst.hybrid.alluxio import AlluxioOptions
 from emr_burst.hybrid.catalog import EngineCatalog, QueryEngine
 from emr_burst.hybrid.peering import HybridPeering, HybridPeeringAccepter
@@ -17,5 +18,6 @@ __all__ = [
     "HybridPeering",
     "HybridPeeringAccepter",
     "PeerSide",
+    "PrimaryAddress",
     "QueryEngine",
 ]

@@ -62,6 +62,14 @@ def metastore_uri(value: Any) -> str | None:
     return None
 
 
+def _local_jar(value: Any) -> str | None:
+    if isinstance(value, str) and value.startswith("/") and value.endswith(".jar"):
+        return None
+    return (
+        "use the absolute path of a jar on the node, e.g. '/opt/alluxio/client/alluxio-client.jar'"
+    )
+
+
 def catalog_name(value: Any) -> str | None:
     if isinstance(value, str) and _CATALOG.match(value):
         return None
@@ -98,12 +106,16 @@ class EngineCatalog:
     :param name: the catalog's name. Default: - ``onprem``.
     :param site_properties: Hadoop properties the catalog loads through ``hive.config.resources``
         (e.g. Alluxio's transparent URI). Default: - none.
+    :param client_jars: jars on the node linked into the engine's Hive connector plugin folder
+        (``/usr/lib/<engine>/plugin/<connector>/``), e.g. Alluxio's client for the shim: Alluxio's
+        bootstrap links it only for PrestoDB's ``hive-hadoop2``. Default: - none.
     """
 
     engine: QueryEngine
     metastore_uri: str
     name: str = "onprem"
     site_properties: Mapping[str, str] = field(default_factory=dict)
+    client_jars: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # A string that names an engine is taken as that engine; anything else is left for check.
@@ -135,6 +147,8 @@ class EngineCatalog:
         check.rule(f"{prop}.metastore_uri", self.metastore_uri, metastore_uri)
         check.rule(f"{prop}.name", self.name, catalog_name)
         check.rule(f"{prop}.site_properties", self.site_properties, rules.string_map("{'k': 'v'}"))
+        if check.rule(f"{prop}.client_jars", self.client_jars, rules.strings("/opt/x/client.jar")):
+            check.each(f"{prop}.client_jars", self.client_jars, _local_jar)
 
     def script_args(self) -> tuple[str, ...]:
         args = ["--engine", self.engine.config_dir, "--catalog", self.name]
@@ -142,6 +156,7 @@ class EngineCatalog:
             args.append(f"catalog:{key}={value}")
         for key, value in self.site_properties.items():
             args.append(f"site:{key}={value}")
+        args += [f"jar:{jar}" for jar in self.client_jars]
         return tuple(args)
 
     def bind(self, cluster: EmrCluster) -> BootstrapAction:

@@ -1,8 +1,9 @@
 """Cross-region VPC peering between an on-prem stand-in VPC and a burst compute VPC.
 
 Each side of a cross-region peering must be built in its own region's stack:
-:class:`HybridPeering` (requester side: the peering connection, its routes and DNS option) and
-:class:`HybridPeeringAccepter` (accepter side: routes and DNS option in the peer region). The
+:class:`HybridPeering` (requester side: the peering connection and its routes) and
+:class:`HybridPeeringAccepter` (accepter side: its routes, then both sides' DNS options, which EC2
+accepts only once the peering is active). The
 security group that opens the burst's ports is :class:`~emr_burst.hybrid.access.HybridPeerAccess`.
 """
 
@@ -12,13 +13,13 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_iam as iam
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from emr_burst.core import nag as _nag
 from emr_burst.core import rules
 from emr_burst.core.errors import Checker, Problem
+from emr_burst.core.sdk_call import single_call
 from emr_burst.hybrid.access import (
     HIVE_METASTORE_PORT,
     VPC,
@@ -133,20 +134,24 @@ def route_tables(
     return tables
 
 
-def _peering_arn(scope: Construct, peering_id: str) -> str:
+def _peering_arn(scope: Construct, peering_id: str, region: str) -> str:
     return cdk.Stack.of(scope).format_arn(
-        service="ec2", resource="vpc-peering-connection", resource_name=peering_id
+        service="ec2", region=region, resource="vpc-peering-connection", resource_name=peering_id
     )
 
 
 class _DnsResolution(Construct):
-    """Lets this side's VPC resolve the peer's private DNS names over the peering.
+    """Lets one side's VPC resolve the peer's *public* DNS names of instances to private IPs.
 
-    CloudFormation has no property for peering DNS options, so one SDK call per side sets them;
-    the call must run in that side's region, hence one per stack.
+    CloudFormation has no property for peering DNS options, so one SDK call per side sets them, in
+    that side's region (``region``). EC2 refuses the call until the peering is active. The option
+    does not make another region's private ``compute.internal`` names resolve (see
+    :mod:`emr_burst.hybrid.addresses`).
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, peering_id: str, side: str) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, peering_id: str, side: str, region: str
+    ) -> None:
         super().__init__(scope, construct_id)
         options_key = f"{side}PeeringConnectionOptions"
         call = cr.AwsSdkCall(
@@ -157,31 +162,18 @@ class _DnsResolution(Construct):
                 options_key: {"AllowDnsResolutionFromRemoteVpc": True},
             },
             physical_resource_id=cr.PhysicalResourceId.of(f"{side.lower()}-dns"),
+            region=region,
         )
-        self.resource = cr.AwsCustomResource(
+        self.resource = single_call(
             self,
-            "Resource",
-            on_create=call,
-            on_update=call,
-            policy=cr.AwsCustomResourcePolicy.from_statements(
-                [
-                    iam.PolicyStatement(
-                        actions=["ec2:ModifyVpcPeeringConnectionOptions"],
-                        resources=[_peering_arn(self, peering_id)],
-                    )
-                ]
-            ),
-            install_latest_aws_sdk=False,
-        )
-        _nag.acknowledge(
-            self.resource,
-            "AwsCustomResource keeps its one statement (ModifyVpcPeeringConnectionOptions on this "
-            "peering connection only) inline on CDK's shared provider role.",
-            *_nag.across_packs("IAMNoInlinePolicy"),
+            call,
+            action="ec2:ModifyVpcPeeringConnectionOptions",
+            resource=_peering_arn(self, peering_id, region),
+            purpose="ModifyVpcPeeringConnectionOptions on this peering connection only",
         )
 
 
-def _acknowledge_sdk_provider(scope: Construct) -> None:
+def acknowledge_sdk_provider(scope: Construct) -> None:
     """The singleton Lambda behind ``AwsCustomResource`` is CDK's, shared by the whole stack."""
     stack = cdk.Stack.of(scope)
     provider = stack.node.try_find_child("AWS679f53fac002430cb0da5b7982bd2287")
@@ -189,9 +181,10 @@ def _acknowledge_sdk_provider(scope: Construct) -> None:
         return
     _nag.acknowledge(
         provider,
-        "CDK's AwsCustomResource provider runs one ModifyVpcPeeringConnectionOptions call at "
-        "deploy time; it is invoked synchronously by CloudFormation, needs no VPC access, "
-        "dead-letter queue or reserved concurrency, and its runtime is chosen by aws-cdk-lib.",
+        "CDK's AwsCustomResource provider runs single SDK calls at deploy time (peering DNS "
+        "options, the EMR primary's address); it is invoked synchronously by CloudFormation, "
+        "needs no VPC access, dead-letter queue or reserved concurrency, and its runtime is "
+        "chosen by aws-cdk-lib.",
         "AwsSolutions-L1",
         *_nag.across_packs("LambdaConcurrency"),
         *_nag.across_packs("LambdaDLQ"),
@@ -199,8 +192,8 @@ def _acknowledge_sdk_provider(scope: Construct) -> None:
     )
     _nag.acknowledge(
         provider,
-        "The provider's log group records only the ModifyVpcPeeringConnectionOptions request "
-        "and response (peering id and a DNS flag), no data of the clusters.",
+        "The provider's log group records only the SDK requests and responses (peering id and a "
+        "DNS flag, a cluster id and its primary's private IP), no data of the clusters.",
         *_nag.across_packs("CloudWatchLogGroupEncrypted"),
     )
     _nag.acknowledge(
@@ -234,9 +227,10 @@ class HybridPeering(Construct):
     """Requester side of a VPC peering between ``vpc`` and ``peer_vpc`` (either side may be the
     burst compute VPC or the on-prem stand-in; the reference stacks request from on-prem).
 
-    Creates the peering connection (cross-region by default), a route to the peer CIDR in every
-    private and isolated route table of ``vpc``, and lets ``vpc`` resolve the peer's private DNS
-    names. Build the peer side with :class:`HybridPeeringAccepter` in a stack of the peer region.
+    Creates the peering connection (cross-region by default) and a route to the peer CIDR in every
+    private and isolated route table of ``vpc``. Build the peer side with
+    :class:`HybridPeeringAccepter` in a stack of the peer region; it also sets both sides' DNS
+    options, which EC2 accepts only once the peering is active.
 
     Example::
 
@@ -317,19 +311,18 @@ class HybridPeering(Construct):
         #: The peering connection id (``pcx-...``).
         self.peering_connection_id: str = self.resource.ref
         self.routes = _routes(self, tables, peer_cidr, self.peering_connection_id)
-        self.dns_resolution = _DnsResolution(
-            self, "DnsResolution", peering_id=self.peering_connection_id, side="Requester"
-        )
-        _acknowledge_sdk_provider(self)
 
 
 class HybridPeeringAccepter(Construct):
     """Accepter side of a :class:`HybridPeering`, built in a stack of the peer's region.
 
-    Adds a route to the requester's CIDR in every private and isolated route table of the peer VPC
-    and lets the peer VPC resolve the requester's private DNS names. Keep it in a stack of its own
-    (not the peer VPC's stack): the peering id comes from the requester stack, which itself needs
-    the peer VPC's id, so putting both in one stack would make a dependency cycle.
+    Adds a route to the requester's CIDR in every private and isolated route table of the peer VPC,
+    then sets the DNS resolution option of both sides (the requester's call runs in the requester's
+    region). This stack deploys after the requester's, where CloudFormation accepted the
+    same-account peering, and the calls wait for the routes, so the peering is active by then;
+    ``ModifyVpcPeeringConnectionOptions`` fails on a peering that is not. Keep it in a stack of
+    its own (not the peer VPC's stack): the peering id comes from the requester stack, which
+    itself needs the peer VPC's id, so putting both in one stack would make a dependency cycle.
 
     Example::
 
@@ -376,9 +369,22 @@ class HybridPeeringAccepter(Construct):
         super().__init__(scope, construct_id)
         self.routes = _routes(self, tables, peering.cidr, peering.peering_connection_id)
         self.dns_resolution = _DnsResolution(
-            self, "DnsResolution", peering_id=peering.peering_connection_id, side="Accepter"
+            self,
+            "DnsResolution",
+            peering_id=peering.peering_connection_id,
+            side="Accepter",
+            region=region,
         )
-        _acknowledge_sdk_provider(self)
+        self.requester_dns_resolution = _DnsResolution(
+            self,
+            "RequesterDnsResolution",
+            peering_id=peering.peering_connection_id,
+            side="Requester",
+            region=peering.region,
+        )
+        for dns in (self.dns_resolution, self.requester_dns_resolution):
+            dns.node.add_dependency(*self.routes)
+        acknowledge_sdk_provider(self)
 
 
 def _check_regions(check: Checker, region: str, peer_region: str, cross_region: bool) -> None:

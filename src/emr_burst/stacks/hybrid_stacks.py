@@ -4,19 +4,24 @@ Three stacks in two regions, deployed in this order:
 
 1. ``HybridComputeNetwork`` (compute region, us-east-1): the burst VPC.
 2. ``HybridOnPrem`` (on-prem region, us-west-1): the on-prem stand-in VPC, the peering connection
-   it requests to the burst VPC with the routes and DNS option of its side, the Hadoop/Hive/HDFS
-   proxy cluster and its operations.
-3. ``HybridCompute`` (compute region): the accepter side's routes and DNS option, then the
+   it requests to the burst VPC with the routes of its side, the Hadoop/Hive/HDFS proxy cluster, the
+   primary's private IP (read at deploy time) and its operations.
+3. ``HybridCompute`` (compute region): the accepter side's routes and both sides' DNS options, then
+   the
    Presto/Trino + Alluxio burst cluster, its migration bucket and operations.
 
 The burst cluster comes last because its bootstrap mounts the on-prem HDFS: both sides' routes
-must exist before it starts. The peering id, the burst VPC id and the on-prem primary's DNS name
-cross regions as CDK cross-region references (see docs/stacks/hybrid-burst.md).
+must exist before it starts. The peering id, the burst VPC id, the on-prem primary's DNS name and
+private IP cross regions as CDK cross-region references (see docs/stacks/hybrid-burst.md).
 """
 
 from __future__ import annotations
 
 import aws_cdk as cdk
+from aws_cdk import aws_emr as emr
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from emr_burst.config import AppConfig, HybridConfig, log_retention
@@ -27,6 +32,7 @@ from emr_burst.emr_ec2.operations import EmrOperations, EmrStep
 from emr_burst.emr_ec2.releases import hadoop_major
 from emr_burst.emr_ec2.security import EmrSecurityConfiguration, TlsCertificates
 from emr_burst.hybrid.access import HIVE_METASTORE_PORT, HybridPeerAccess, PeerSide
+from emr_burst.hybrid.addresses import PrimaryAddress
 from emr_burst.hybrid.alluxio import AlluxioOptions
 from emr_burst.hybrid.catalog import QueryEngine
 from emr_burst.hybrid.peering import HybridPeering, HybridPeeringAccepter
@@ -36,6 +42,9 @@ from emr_burst.stacks._base import BurstStack, placement
 #: The tutorial's TPC-DS data set, copied into the on-prem HDFS with s3-dist-cp.
 TPCDS_BUCKET = "autobots-tpcds-pregenerated-data"
 TPCDS_PREFIX = "spark/unpart_sf100_10k/*"
+#: The on-prem Hadoop client configuration the burst side's Alluxio loads (``alluxio-emr.sh -f``).
+SITE_FILES = ("core-site.xml", "hdfs-site.xml")
+SITE_FILES_PREFIX = "hadoop-conf/"
 
 
 def _removal(config: AppConfig) -> cdk.RemovalPolicy | None:
@@ -136,6 +145,7 @@ class HybridOnPremStack(BurstStack):
             removal_policy=_removal(config),
         )
         self.cluster.grant_bucket_read(TPCDS_BUCKET, TPCDS_PREFIX)
+        self.site_files = self._publish_site_files()
         self.operations = EmrOperations(
             self,
             "Operations",
@@ -143,11 +153,49 @@ class HybridOnPremStack(BurstStack):
             encryption_key=self.security.encryption_key,
             removal_policy=_removal(config),
         )
-        #: What the burst cluster's ``onprem`` catalog connects to.
-        self.metastore_uri = f"thrift://{self.cluster.primary_dns}:{HIVE_METASTORE_PORT}"
+        key = self.cluster.logs_bucket.encryption_key
+        cfn_key = key.node.default_child if key is not None else None
+        #: ARN of the key of the site files (the L1's, which may cross environments).
+        self.site_files_key_arn = cfn_key.attr_arn if isinstance(cfn_key, kms.CfnKey) else None
+        # The burst region's resolver cannot answer this region's compute.internal names.
+        self.primary_address = PrimaryAddress(self, "PrimaryAddress", cluster=self.cluster)
+        #: What the burst cluster's ``onprem`` catalog connects to: the primary by its IP.
+        self.metastore_uri = f"thrift://{self.primary_address.private_ip}:{HIVE_METASTORE_PORT}"
         cdk.CfnOutput(self, "ClusterId", value=self.cluster.cluster_id)
         cdk.CfnOutput(self, "PrimaryDns", value=self.cluster.primary_dns)
+        cdk.CfnOutput(self, "PrimaryIp", value=self.primary_address.private_ip)
         cdk.CfnOutput(self, "PeeringConnectionId", value=self.peering.peering_connection_id)
+
+    def _publish_site_files(self) -> tuple[str, ...]:
+        """The on-prem ``core-site.xml``/``hdfs-site.xml`` in the cluster's logs bucket, copied by
+        a step once the cluster runs: Alluxio's bootstrap on the burst side ships them (``-f``)."""
+        bucket = self.cluster.logs_bucket
+        keys = [f"{SITE_FILES_PREFIX}{name}" for name in SITE_FILES]
+        self.cluster.add_to_instance_policy(
+            iam.PolicyStatement(
+                actions=["s3:PutObject"], resources=[bucket.arn_for_objects(k) for k in keys]
+            )
+        )
+        # The L1's Ref: the bucket's L2 name refuses to cross environments without a physical name.
+        cfn_bucket = bucket.node.default_child
+        assert isinstance(cfn_bucket, s3.CfnBucket)
+        uris = tuple(f"s3://{cfn_bucket.ref}/{key}" for key in keys)
+        copies = " && ".join(
+            f"aws s3 cp /etc/hadoop/conf/{name} {uri}"
+            for name, uri in zip(SITE_FILES, uris, strict=True)
+        )
+        step = emr.CfnStep(
+            self,
+            "PublishSiteFiles",
+            name="Publish the Hadoop site files for the burst cluster",
+            job_flow_id=self.cluster.cluster_id,
+            action_on_failure="CONTINUE",
+            hadoop_jar_step=emr.CfnStep.HadoopJarStepConfigProperty(
+                jar="command-runner.jar", args=["bash", "-c", copies]
+            ),
+        )
+        step.node.add_dependency(self.cluster.instance_policy)
+        return uris
 
 
 class HybridComputeStack(BurstStack):
@@ -204,7 +252,12 @@ class HybridComputeStack(BurstStack):
             alluxio=AlluxioOptions(
                 bootstrap_script=hybrid.alluxio_bootstrap_script,
                 hdfs_version="hadoop-2.8" if onprem_hadoop == 2 else "hadoop-3.3",
+                site_files=onprem.site_files,
+                # By name: Hive wrote hdfs://<this name>:8020/... into the table locations, and
+                # the shim maps a location to Alluxio only when its authority matches the mount.
+                root_ufs_uri=f"hdfs://{onprem.cluster.primary_dns}:8020/",
             ),
+            host_addresses={onprem.cluster.primary_dns: onprem.primary_address.private_ip},
             engine=QueryEngine.PRESTO if hybrid.engine == "presto" else QueryEngine.TRINO,
             release_label=hybrid.compute_release_label,
             security_configuration=self.security,
@@ -215,6 +268,11 @@ class HybridComputeStack(BurstStack):
         # Alluxio mounts the on-prem HDFS while bootstrapping: both sides' routes and DNS first.
         self.cluster.node.add_dependency(self.accepter)
         self.cluster.grant_bucket_read_write(self.migration_bucket)
+        if onprem.site_files_key_arn is not None:
+            # S3 decrypts the on-prem site files with the on-prem logs key for the nodes.
+            self.cluster.add_to_instance_policy(
+                iam.PolicyStatement(actions=["kms:Decrypt"], resources=[onprem.site_files_key_arn])
+            )
         engine_cli = "presto-cli" if hybrid.engine == "presto" else "trino-cli"
         self.operations = EmrOperations(
             self,

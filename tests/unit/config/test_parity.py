@@ -23,6 +23,7 @@ from emr_burst.core.errors import EmrBurstError, Problem
 from emr_burst.core.stack import BurstStack
 from emr_burst.emr_ec2.releases import supported_release
 from emr_burst.hybrid import QueryEngine
+from emr_burst.hybrid.alluxio import shim_bootstrap_script
 from emr_burst.network import InterfaceEndpoint, Network
 
 
@@ -181,7 +182,8 @@ RULE_PARITY: list[tuple[str, Any, list[Any]]] = [
                                           "0.0.0.0/0", "0.0.0.0/1", "8.0.0.0/8", "1.2.3.4",
                                           "1.2.3.4/33", 5]),
     # EmrCluster bootstrap action (Alluxio) and EmrSecurityConfiguration TLS certificates
-    ("alluxioBootstrapScript", rules.s3_object_uri, ["s3://alluxio-public/emr/2.0.1/a.sh",
+    ("alluxioBootstrapScript", shim_bootstrap_script, ["s3://alluxio-public/emr/2.0.1/a.sh",
+                                                       "s3://alluxio-public/emr/2.3.0/a.sh",
                                                      "s3://b/k", "s3://bucket/", "s3://bucket",
                                                      "https://example.com/a.sh",
                                                      "s3://Bucket/key", "s3://a..b/key", 3]),

@@ -27,7 +27,7 @@ from emr_burst.emr_ec2.security import EmrSecurityConfiguration, KerberosOptions
 from emr_burst.hybrid.alluxio import AlluxioOptions
 from emr_burst.hybrid.catalog import QueryEngine
 
-ALLUXIO_SCRIPT = "s3://alluxio-public/emr/2.0.1/alluxio-emr.sh"
+ALLUXIO_SCRIPT = "s3://alluxio-public/emr/2.3.0/alluxio-emr.sh"
 METASTORE = "thrift://ip-10-100-1-5.us-west-1.compute.internal:9083"
 
 
@@ -97,10 +97,11 @@ def test_on_prem_proxy_reproduces_the_tutorial_cluster(clusters: dict[str, Any])
         "Market": "ON_DEMAND",
         "Name": "Primary",
     }
+    # The tutorial's core nodes are spot; ours hold the HDFS the burst reads, so on-demand.
     assert instances["CoreInstanceGroup"] == {
         "InstanceCount": 3,
         "InstanceType": "r4.4xlarge",
-        "Market": "SPOT",
+        "Market": "ON_DEMAND",
         "Name": "Core",
     }
 
@@ -132,8 +133,9 @@ def test_burst_compute_reproduces_the_tutorial_cluster(clusters: dict[str, Any])
 def test_burst_compute_installs_alluxio_mounting_the_onprem_hdfs(clusters: dict[str, Any]) -> None:
     install = _props(clusters, "Burst")["BootstrapActions"][0]["ScriptBootstrapAction"]
     assert install["Path"] == ALLUXIO_SCRIPT
-    root, flag, delimited, sep_flag, sep = install["Args"]
+    root, *options, flag, delimited, sep_flag, sep = install["Args"]
     assert root == "hdfs://ip-10-100-1-5.us-west-1.compute.internal:8020/"
+    assert "-vhadoop-2.8" in options
     assert (flag, sep_flag, sep) == ("-p", "-s", ";")
     assert "alluxio.master.ufs.active.sync.interval=30sec" in delimited.split(";")
     assert "alluxio.master.mount.table.root.option.alluxio.underfs.version=hadoop-2.8" in delimited
@@ -160,7 +162,7 @@ def test_nodes_may_read_exactly_the_bootstrap_scripts(clusters: dict[str, Any]) 
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]
         if statement["Action"] == "s3:GetObject"
     ]
-    assert any(":s3:::alluxio-public/emr/2.0.1/alluxio-emr.sh" in r for r in reads)
+    assert any(":s3:::alluxio-public/emr/2.3.0/alluxio-emr.sh" in r for r in reads)
     assert any("cdk-hnb659fds-assets" in r for r in reads)  # the catalog script asset
 
 

@@ -142,28 +142,38 @@ def test_public_subnets_get_no_peer_route(peered: Peered) -> None:
 
 
 @pytest.mark.parametrize(
-    ("which", "options"),
+    ("options", "region"),
     [
-        ("onprem", "RequesterPeeringConnectionOptions"),
-        ("accepter", "AccepterPeeringConnectionOptions"),
+        ("RequesterPeeringConnectionOptions", "us-west-1"),
+        ("AccepterPeeringConnectionOptions", "us-east-1"),
     ],
 )
-def test_dns_resolution_is_allowed_on_each_side(peered: Peered, which: str, options: str) -> None:
-    calls = _resources(peered.template(which), "Custom::AWS")
-    assert len(calls) == 1
-    create = json.dumps(next(iter(calls.values()))["Properties"]["Create"])
+def test_dns_resolution_is_set_for_each_side_in_its_region(
+    peered: Peered, options: str, region: str
+) -> None:
+    # Both calls come from the accepter's stack, once the peering is active; none from the
+    # requester's stack, where the peering may still await acceptance.
+    assert not _resources(peered.template("onprem"), "Custom::AWS")
+    creates = [
+        json.dumps(c["Properties"]["Create"])
+        for c in _resources(peered.template("accepter"), "Custom::AWS").values()
+    ]
+    (create,) = [c for c in creates if options in c]
     assert "modifyVpcPeeringConnectionOptions" in create
     assert f'{options}\\":{{\\"AllowDnsResolutionFromRemoteVpc\\":true' in create
+    assert f'\\"region\\":\\"{region}\\"' in create
 
 
-def test_dns_call_may_modify_only_peering_connections(peered: Peered) -> None:
-    policies = _resources(peered.template("onprem"), "AWS::IAM::Policy")
+def test_dns_calls_may_modify_only_peering_connections(peered: Peered) -> None:
+    policies = _resources(peered.template("accepter"), "AWS::IAM::Policy")
     statements = [
         s for p in policies.values() for s in p["Properties"]["PolicyDocument"]["Statement"]
     ]
     dns = [s for s in statements if s["Action"] == "ec2:ModifyVpcPeeringConnectionOptions"]
-    assert len(dns) == 1
-    assert ":vpc-peering-connection/" in json.dumps(dns[0]["Resource"])
+    assert len(dns) == 2
+    resources = json.dumps([s["Resource"] for s in dns])
+    assert ":vpc-peering-connection/" in resources
+    assert "us-west-1" in resources
 
 
 # --- security groups -----------------------------------------------------------------------

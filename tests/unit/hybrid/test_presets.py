@@ -15,7 +15,7 @@ from emr_burst.hybrid.alluxio import AlluxioOptions
 from emr_burst.hybrid.catalog import EngineCatalog, QueryEngine
 from tests.unit.emr_ec2.helpers import problem, stack_and_vpc
 
-SCRIPT = "s3://alluxio-public/emr/2.0.1/alluxio-emr.sh"
+SCRIPT = "s3://alluxio-public/emr/2.3.0/alluxio-emr.sh"
 METASTORE = "thrift://ip-10-100-1-5.us-west-1.compute.internal:9083"
 
 

@@ -63,11 +63,15 @@ def test_burst_cluster_waits_for_the_accepter_routes_and_dns(reference: BuiltApp
 
 def test_burst_catalog_points_at_the_onprem_primary_over_the_peering(reference: BuiltApp) -> None:
     (cluster,) = _resources(reference, COMPUTE, "AWS::EMR::Cluster").values()
-    catalog_args = json.dumps(cluster["Properties"]["BootstrapActions"][1])
+    (catalog,) = [
+        a for a in cluster["Properties"]["BootstrapActions"] if a["Name"] == "Write onprem catalog"
+    ]
+    catalog_args = json.dumps(catalog)
     assert "catalog:hive.metastore.uri=thrift://" in catalog_args
     assert "catalog:connector.name=hive-hadoop2" in catalog_args  # PrestoDB by default
     assert "/etc/presto/conf/onpremConf/core-site.xml" in catalog_args
-    assert '"OutputName": "PublishOutputFnGetAttClusterEB0386A7MasterPublicDNS' in catalog_args
+    # the primary's private IP, read in the on-prem region (its DNS name does not resolve here)
+    assert '"OutputName": "PublishOutputFnGetAttPrimaryAddress' in catalog_args
 
 
 def test_no_security_group_accepts_traffic_from_anywhere(reference: BuiltApp) -> None:
@@ -168,3 +172,11 @@ def test_fails_when_config_values_are_malformed() -> None:
 def test_fails_when_accounts_differ() -> None:
     with pytest.raises(ConfigError, match="cross-region references"):
         _config(onpremAccount="111111111111", computeAccount="222222222222")
+
+
+def test_fails_when_config_names_an_alluxio_script_without_the_shim() -> None:
+    with pytest.raises(ConfigError) as err:
+        _config(alluxioBootstrapScript="s3://alluxio-public/emr/2.0.1/alluxio-emr.sh")
+    message = str(err.value)
+    assert "'emr-burst:alluxioBootstrapScript'" in message
+    assert "ShimFileSystem" in message

@@ -6,10 +6,11 @@
 # background job waits for the engine's catalog directory and does it afterwards.
 #
 # Usage: write-catalog.sh --engine presto|trino --catalog NAME
-#          [catalog:key=value]... [site:key=value]...
+#          [catalog:key=value]... [site:key=value]... [jar:/path/on/node.jar]...
 # catalog: entries go to /etc/<engine>/conf/catalog/<NAME>.properties; site: entries go to
 # /etc/<engine>/conf/<NAME>Conf/core-site.xml, which the catalog loads through
-# hive.config.resources (Alluxio's transparent URI for hdfs:// paths). The prefixes keep every
+# hive.config.resources (Alluxio's transparent URI for hdfs:// paths); jar: entries are linked
+# into the engine's Hive connector plugin folder (Alluxio's client for Trino). The prefixes keep every
 # argument distinct, as CloudFormation requires of bootstrap-action arguments.
 set -euo pipefail
 
@@ -17,12 +18,14 @@ engine=""
 catalog=""
 properties=()
 site_properties=()
+jars=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --engine) engine="$2"; shift 2 ;;
     --catalog) catalog="$2"; shift 2 ;;
     catalog:*) properties+=("${1#catalog:}"); shift ;;
     site:*) site_properties+=("${1#site:}"); shift ;;
+    jar:*) jars+=("${1#jar:}"); shift ;;
     *) echo "write-catalog.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -54,6 +57,15 @@ install_later() {
     sudo install -m 0644 "$staging/core-site.xml" "$conf/${catalog}Conf/core-site.xml"
   fi
   sudo install -m 0644 "$staging/$catalog.properties" "$conf/catalog/$catalog.properties"
+  # PrestoDB names its Hive connector hive-hadoop2, Trino hive.
+  local plugin="/usr/lib/$engine/plugin/hive"
+  [ "$engine" = presto ] && plugin="/usr/lib/presto/plugin/hive-hadoop2"
+  for jar in ${jars[@]+"${jars[@]}"}; do
+    for _ in $(seq 1 60); do [ -e "$jar" ] && break; sleep 5; done
+    [ -e "$jar" ] || { echo "write-catalog.sh: $jar never appeared" >&2; exit 1; }
+    sudo mkdir -p "$plugin"
+    sudo ln -sf "$jar" "$plugin/$(basename "$jar")"
+  done
   # Let the installer finish starting the server, then restart it so the catalog is loaded.
   sleep 30
   if command -v systemctl >/dev/null 2>&1 && systemctl list-unit-files "$engine-server.service" >/dev/null 2>&1; then
