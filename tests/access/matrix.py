@@ -136,26 +136,4 @@ class StackAccess:
 #: Rows that fail today for a known, reported reason, by row kind: the two defects of issue 8, and
 #: what this matrix found besides (reported to the lead). Each becomes a strict xfail, so the fix
 #: turns it into an XPASS failure and forces the marker's removal.
-KNOWN_FAILURES: dict[str, str] = {
-    "emr-log-write": (
-        "issue 8 defect 1: the EMR instance role's S3 grant is <bucket>/logs/ without '*', so the "
-        "nodes cannot write their logs below LogUri"
-    ),
-    "alarm-publish": (
-        "issue 8 defect 2: the ops topic policy admits only events.amazonaws.com, so CloudWatch "
-        "alarms (cloudwatch.amazonaws.com) cannot publish"
-    ),
-    "rule-publish-foreign": (
-        "issue 8 defect 2: the ops topic admits events.amazonaws.com with no aws:SourceAccount "
-        "or aws:SourceArn condition, so another account's rules can publish"
-    ),
-    "rule-publish-kms-foreign": (
-        "reported to the lead, next to issue 8 defect 2 (same cause, targets.SnsTopic's "
-        "unconditioned grant): the topic's key policy admits events.amazonaws.com with no "
-        "aws:SourceAccount condition, so another account's rules can use the key"
-    ),
-    "states-publish-kms": (
-        "reported to the lead, not in issue 8: the step state machine's role may publish to the "
-        "KMS-encrypted ops topic but has no kms:GenerateDataKey/kms:Decrypt on the topic's key"
-    ),
-}
+KNOWN_FAILURES: dict[str, str] = {}

@@ -407,14 +407,18 @@ class _Rows:
                     because=f"{because}; topic key",
                     context=self.source(source_arn),
                 )
-            self.for_source(
-                f"{kind}-kms",
-                who,
-                "kms:GenerateDataKey",
-                key,
-                because=f"{because}; topic key",
-                source_arn=source_arn,
-            )
+            # EventBridge publishing to an encrypted topic cannot be bound to its source in the
+            # key policy (SNS documents source conditions there as unsupported for it), so the
+            # topic policy, which does bind it, is the gate: no "another account" row on the key.
+            if not who[0].startswith("events.amazonaws.com"):
+                self.for_source(
+                    f"{kind}-kms",
+                    who,
+                    "kms:GenerateDataKey",
+                    key,
+                    because=f"{because}; topic key",
+                    source_arn=source_arn,
+                )
 
     def notifications(self) -> None:
         topics: set[str] = set()

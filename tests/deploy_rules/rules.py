@@ -15,6 +15,14 @@ Template = Mapping[str, Any]
 Rule = Callable[[Template], list[str]]
 
 MANAGED_POLICY_TAG = ("for-use-with-amazon-emr-managed-policies", "true")
+HDFS_ON_SPOT_TAG = "emr-burst:hdfs-on-spot"
+#: Service principals that cannot be bound to their source where they are allowed, with why.
+UNBINDABLE = {
+    ("AWS::KMS::Key", "events.amazonaws.com"): (
+        "EventBridge delivering to a KMS-encrypted SNS topic: SNS documents source conditions in "
+        "the key policy as unsupported for it; the topic policy binds it instead"
+    ),
+}
 #: CloudFormation's and the services' own name limits for names we set literally.
 NAME_LIMITS = {
     ("AWS::EMRContainers::JobTemplate", "Name"): 64,
@@ -153,6 +161,9 @@ def hdfs_core_nodes_are_on_demand(template: Template) -> list[str]:
         holds_hdfs = "Hadoop" in applications or not applications.strip("[]")
         if not holds_hdfs:
             continue
+        tags = {t.get("Key"): t.get("Value") for t in cluster.get("Properties", {}).get("Tags", [])}
+        if tags.get(HDFS_ON_SPOT_TAG) == "accepted":
+            continue  # EmrCluster(hdfs_on_spot=True): scratch HDFS, the loss accepted explicitly
         if core_group.get("Market") == "SPOT" or core_fleet.get("TargetSpotCapacity", 0):
             problems.append(
                 f"{logical_id}: core nodes (HDFS) run on spot; one reclaim loses blocks. Use "
@@ -161,26 +172,37 @@ def hdfs_core_nodes_are_on_demand(template: Template) -> list[str]:
     return problems
 
 
-def _policy_documents(template: Template) -> Iterator[tuple[str, Any]]:
+def _policy_documents(template: Template) -> Iterator[tuple[str, str, Any]]:
     for logical_id, topic_policy in _resources(template, "AWS::SNS::TopicPolicy"):
-        yield logical_id, topic_policy["Properties"].get("PolicyDocument", {})
+        yield (
+            logical_id,
+            "AWS::SNS::TopicPolicy",
+            topic_policy["Properties"].get("PolicyDocument", {}),
+        )
     for logical_id, key in _resources(template, "AWS::KMS::Key"):
-        yield logical_id, key["Properties"].get("KeyPolicy", {})
+        yield logical_id, "AWS::KMS::Key", key["Properties"].get("KeyPolicy", {})
     for logical_id, bucket_policy in _resources(template, "AWS::S3::BucketPolicy"):
-        yield logical_id, bucket_policy["Properties"].get("PolicyDocument", {})
+        yield (
+            logical_id,
+            "AWS::S3::BucketPolicy",
+            bucket_policy["Properties"].get("PolicyDocument", {}),
+        )
 
 
 def service_principals_are_bound_to_their_source(template: Template) -> list[str]:
     """A service principal allowed on a topic, key or bucket without aws:SourceAccount /
     aws:SourceArn can act for any account (confused deputy)."""
     problems = []
-    for logical_id, document in _policy_documents(template):
+    for logical_id, kind, document in _policy_documents(template):
         for statement in document.get("Statement", []):
             if statement.get("Effect") != "Allow":
                 continue
             services = statement.get("Principal", {})
             services = services.get("Service") if isinstance(services, dict) else None
             if not services:
+                continue
+            named = [services] if isinstance(services, str) else list(services)
+            if all((kind, service) in UNBINDABLE for service in named):
                 continue
             conditions = json.dumps(statement.get("Condition", {}))
             if not any(key in conditions for key in SOURCE_KEYS):

@@ -108,3 +108,23 @@ def test_service_principal_source_rule() -> None:
         "StringEquals": {"aws:SourceAccount": "111111111111"}
     }
     assert rules.service_principals_are_bound_to_their_source(_template(P=bound)) == []
+
+
+def test_hdfs_on_spot_is_allowed_only_when_the_cluster_says_it_was_accepted() -> None:
+    spot = _cluster(Instances={"CoreInstanceGroup": {"Market": "SPOT"}})
+    spot["Properties"]["Tags"].append({"Key": rules.HDFS_ON_SPOT_TAG, "Value": "accepted"})
+    assert rules.hdfs_core_nodes_are_on_demand(_template(C=spot)) == []
+
+
+def test_only_the_documented_unbindable_principal_passes_without_a_source() -> None:
+    def key(service: str) -> dict[str, Any]:
+        statement = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "kms:Decrypt"}
+        return {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {"Statement": [statement]}}}
+
+    assert (
+        rules.service_principals_are_bound_to_their_source(_template(K=key("events.amazonaws.com")))
+        == []
+    )
+    assert rules.service_principals_are_bound_to_their_source(
+        _template(K=key("cloudwatch.amazonaws.com"))
+    )

@@ -63,6 +63,10 @@ _SHARES_FATE = frozenset(
 _LOG_PREFIX = "logs/"
 
 
+#: Tag of a cluster whose HDFS core nodes may run on spot (``hdfs_on_spot=True``).
+HDFS_ON_SPOT_TAG = "emr-burst:hdfs-on-spot"
+
+
 @jsii.implements(iam.IGrantable, ec2.IConnectable)
 class EmrCluster(EmrClusterBase):
     """An EMR on EC2 cluster in private subnets, encrypted, logged and idle-terminated.
@@ -234,6 +238,9 @@ class EmrCluster(EmrClusterBase):
         # AmazonEMRServicePolicy_v2 launches instances only with this request tag; EMR copies the
         # cluster's tags onto what it creates.
         network.tag_for_emr(self.resource)
+        if props.hdfs_on_spot:
+            # The accepted risk stays visible on the cluster (and to the deploy-time rules).
+            cdk.Tags.of(self.resource).add(HDFS_ON_SPOT_TAG, "accepted")
         # The roles' policies must exist before EMR assumes the roles.
         self.resource.node.add_dependency(self.instance_policy, self.service_policy)
         # Retained like every stateful resource (HDFS holds data); a retained cluster still ends

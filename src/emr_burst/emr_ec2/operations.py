@@ -318,6 +318,17 @@ class EmrOperations(Construct):
             logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL),
             tracing_enabled=True,
         )
+        # SnsPublish grants sns:Publish only; publishing to a KMS-encrypted topic also needs the
+        # key, through SNS only (the access matrix found the failure notice would be refused).
+        machine.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                resources=[self.encryption_key.key_arn],
+                conditions={
+                    "StringEquals": {"kms:ViaService": f"sns.{stack.region}.amazonaws.com"}
+                },
+            )
+        )
         _nag.acknowledge(
             machine,
             "Step Functions' EMR integration writes this role's policy and grants "
