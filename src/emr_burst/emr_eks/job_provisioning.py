@@ -14,7 +14,6 @@ import enum
 from typing import Any
 
 import aws_cdk as cdk
-import jsii
 from aws_cdk import aws_emrcontainers as emrc
 from aws_cdk import aws_iam as iam
 from aws_cdk import custom_resources as cr
@@ -22,6 +21,7 @@ from constructs import Construct
 
 from emr_burst.core import nag as _nag
 from emr_burst.core import versions
+from emr_burst.core.lazy import lazy_any, lazy_string
 
 
 class JobTemplateProvisioning(enum.Enum):
@@ -107,9 +107,9 @@ class ApiJobTemplate:
             service="emr-containers",
             action="createJobTemplate",
             parameters={
-                "name": cdk.Lazy.string(_Produce(lambda: self._name)),
-                "clientToken": cdk.Lazy.string(_Produce(lambda: self._name)),
-                "jobTemplateData": cdk.Lazy.any(_ProduceAny(lambda: self._data)),
+                "name": lazy_string(lambda: self._name),
+                "clientToken": lazy_string(lambda: self._name),
+                "jobTemplateData": lazy_any(lambda: self._data),
             },
             physical_resource_id=cr.PhysicalResourceId.from_response("id"),
         )
@@ -174,22 +174,3 @@ class ApiJobTemplate:
     def render(self, name: str, data: dict[str, Any]) -> None:
         self._name = name
         self._data = data
-
-
-@jsii.implements(cdk.IStableStringProducer)
-class _Produce:
-    def __init__(self, produce: Any) -> None:
-        self._produce = produce
-
-    def produce(self) -> str | None:
-        value: str = self._produce()
-        return value
-
-
-@jsii.implements(cdk.IStableAnyProducer)
-class _ProduceAny:
-    def __init__(self, produce: Any) -> None:
-        self._produce = produce
-
-    def produce(self) -> Any:
-        return self._produce()

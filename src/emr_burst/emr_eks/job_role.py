@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from typing import Any
 
 import aws_cdk as cdk
@@ -15,6 +14,7 @@ from constructs import Construct
 from emr_burst.core import rules
 from emr_burst.core.errors import Checker
 from emr_burst.core.iam import ManagedPolicyRole, claim_role_name
+from emr_burst.core.lazy import lazy_string
 from emr_burst.emr_eks import naming
 from emr_burst.emr_eks.imported import check_platform
 from emr_burst.emr_eks.platform import IEmrEksPlatform
@@ -151,9 +151,7 @@ class JobExecutionRole(Construct):
             # produced at synth time so that trust statements added later are merged in.
             cfn_role.add_property_override(
                 "AssumeRolePolicyDocument",
-                cdk.Lazy.string(
-                    producer=_Producer(lambda: stack.to_json_string(self._literal_trust(base))),
-                ),
+                lazy_string(lambda: stack.to_json_string(self._literal_trust(base))),
             )
         else:
             self.associations = [
@@ -205,14 +203,3 @@ class JobExecutionRole(Construct):
     def add_to_policy(self, statement: iam.PolicyStatement) -> None:
         """Add a statement to the role's managed policy."""
         self.role.add_to_principal_policy(statement)
-
-
-@jsii.implements(cdk.IStableStringProducer)
-class _Producer:
-    """Produces the trust document when the template is synthesized, after every addition."""
-
-    def __init__(self, produce: Callable[[], str]) -> None:
-        self._produce = produce
-
-    def produce(self) -> str | None:
-        return self._produce()

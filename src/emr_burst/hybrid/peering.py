@@ -174,36 +174,12 @@ class _DnsResolution(Construct):
 
 
 def acknowledge_sdk_provider(scope: Construct) -> None:
-    """The singleton Lambda behind ``AwsCustomResource`` is CDK's, shared by the whole stack."""
-    stack = cdk.Stack.of(scope)
-    provider = stack.node.try_find_child("AWS679f53fac002430cb0da5b7982bd2287")
-    if provider is None:
-        return
-    _nag.acknowledge(
-        provider,
-        "CDK's AwsCustomResource provider runs single SDK calls at deploy time (peering DNS "
-        "options, the EMR primary's address); it is invoked synchronously by CloudFormation, "
-        "needs no VPC access, dead-letter queue or reserved concurrency, and its runtime is "
-        "chosen by aws-cdk-lib.",
-        "AwsSolutions-L1",
-        *_nag.across_packs("LambdaConcurrency"),
-        *_nag.across_packs("LambdaDLQ"),
-        *_nag.across_packs("LambdaInsideVPC"),
-    )
-    _nag.acknowledge(
-        provider,
-        "The provider's log group records only the SDK requests and responses (peering id and a "
-        "DNS flag, a cluster id and its primary's private IP), no data of the clusters.",
-        *_nag.across_packs("CloudWatchLogGroupEncrypted"),
-    )
-    _nag.acknowledge(
-        provider,
-        "The provider's role carries only AWSLambdaBasicExecutionRole, the AWS-managed policy for "
-        "writing its own CloudWatch log streams.",
-        "AwsSolutions-IAM4",
-        applies_to=[
-            "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
-        ],
+    """What CDK's shared ``AwsCustomResource`` Lambda does for the hybrid stacks (core helper)."""
+    _nag.acknowledge_sdk_provider(
+        scope,
+        calls="runs single SDK calls (peering DNS options, the EMR primary's address)",
+        logs="only the SDK requests and responses (a peering id and a DNS flag, a cluster id "
+        "and its primary's private IP), no data of the clusters",
     )
 
 
