@@ -11,12 +11,11 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_kms as kms
-from aws_cdk import aws_s3 as s3
 
 from emr_burst.config import PREFIX, AppConfig, ConfigError
 from emr_burst.core.errors import EmrBurstError, Problem
-from emr_burst.emr_eks import EmrEksPlatform, SparkTeam, auto_mode_placement
+from emr_burst.emr_eks import EmrEksPlatform, SparkTeam
+from tests.unit.emr_eks.eks_app import imported_platform
 
 
 def _config_fixes(key: str, value: Any) -> list[str]:
@@ -47,16 +46,7 @@ def _platform_fixes(prop: str, value: Any) -> list[str]:
 
 def _team_fixes(prop: str, value: Any, **others: Any) -> list[str]:
     stack = cdk.Stack(cdk.App(), "Parity")
-    platform = EmrEksPlatform.from_platform_attributes(
-        stack,
-        "Platform",
-        cluster_name="c",
-        kubectl_provider_service_token="token",
-        open_id_connect_provider_arn="arn:aws:iam::111111111111:oidc-provider/x",
-        placement=auto_mode_placement(),
-        job_bucket=s3.Bucket.from_bucket_name(stack, "B", "team-bucket"),
-        data_key=kms.Key.from_key_arn(stack, "K", "arn:aws:kms:us-east-1:111111111111:key/k"),
-    )
+    platform = imported_platform(stack)
     props = {"namespace": "team", "role_name": "team-job", "glue": "bad"} | others
     props[prop] = value
     with pytest.raises(EmrBurstError) as err:

@@ -8,6 +8,7 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
@@ -17,9 +18,11 @@ from emr_burst.emr_eks import (
     ContainerLimits,
     EmrEksPlatform,
     GlueAccess,
+    IEmrEksPlatform,
     NamespaceQuota,
     NodeGroupCompute,
     SparkTeam,
+    auto_mode_placement,
 )
 from tests.harness.reference import new_app
 
@@ -133,3 +136,26 @@ def node_group_app() -> tuple[EmrEksPlatform, Template]:
         stack, "Analytics", platform=platform, namespace="analytics", role_name=ANALYTICS_ROLE
     )
     return platform, Template.from_stack(stack)
+
+
+#: Attributes of a platform some other stack built, for tests that import it (no EKS cluster).
+IMPORTED_SERVICE_TOKEN = "arn:aws:lambda:us-east-1:123456789012:function:kubectl-provider"
+IMPORTED_OIDC_ARN = (
+    "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"
+)
+IMPORTED_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def imported_platform(stack: cdk.Stack) -> IEmrEksPlatform:
+    """A platform built elsewhere, imported with a job bucket and a data key, as a team stack
+    or a capability stack would."""
+    return EmrEksPlatform.from_platform_attributes(
+        stack,
+        "Platform",
+        cluster_name="emr-burst",
+        kubectl_provider_service_token=IMPORTED_SERVICE_TOKEN,
+        open_id_connect_provider_arn=IMPORTED_OIDC_ARN,
+        placement=auto_mode_placement(),
+        job_bucket=s3.Bucket.from_bucket_name(stack, "Jobs", "emr-burst-jobs"),
+        data_key=kms.Key.from_key_arn(stack, "Key", IMPORTED_KEY_ARN),
+    )

@@ -19,15 +19,12 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
-from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Match, Template
 
 from emr_burst.constructs import (
     Classification,
     ContainerLimits,
     Contribution,
-    EmrEksPlatform,
     EmrVirtualCluster,
     IEmrEksPlatform,
     IJobTarget,
@@ -38,13 +35,10 @@ from emr_burst.constructs import (
     NamespaceQuota,
     PodChange,
     SparkTeam,
-    auto_mode_placement,
 )
 from emr_burst.core.errors import EmrBurstError
 from tests.harness.reference import new_app
-
-SERVICE_TOKEN = "arn:aws:lambda:us-east-1:123456789012:function:kubectl-provider"
-OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"
+from tests.unit.emr_eks.eks_app import imported_platform
 
 
 @dataclass
@@ -58,20 +52,7 @@ def imported(name: str = "Teams") -> Imported:
     """A team stack of its own, using a platform it did not build."""
     app = new_app()
     stack = cdk.Stack(app, name)
-    platform = EmrEksPlatform.from_platform_attributes(
-        stack,
-        "Platform",
-        cluster_name="emr-burst",
-        kubectl_provider_service_token=SERVICE_TOKEN,
-        open_id_connect_provider_arn=OIDC_ARN,
-        placement=auto_mode_placement(),
-        job_bucket=s3.Bucket.from_bucket_name(stack, "Jobs", "emr-burst-jobs"),
-        data_key=kms.Key.from_key_arn(
-            stack,
-            "Key",
-            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-        ),
-    )
+    platform = imported_platform(stack)
     return Imported(app, stack, platform)
 
 

@@ -9,39 +9,23 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
-from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
 
 from emr_burst.constructs import (
-    EmrEksPlatform,
     JobTemplateProvisioning,
     ManagedPolicyRole,
     SparkTeam,
-    auto_mode_placement,
 )
 from tests.harness.checks import cfn_lint_errors, nag_findings
 from tests.harness.reference import new_app
+from tests.unit.emr_eks.eks_app import imported_platform
 
 
 def _team_stack(region: str | None, **team_props: Any) -> tuple[cdk.App, cdk.Stack, SparkTeam]:
     app = new_app()
     env = cdk.Environment(account="111111111111", region=region) if region else None
     stack = cdk.Stack(app, "Teams", env=env)
-    platform = EmrEksPlatform.from_platform_attributes(
-        stack,
-        "Platform",
-        cluster_name="emr-burst",
-        kubectl_provider_service_token="arn:aws:lambda:us-east-1:111111111111:function:k",
-        open_id_connect_provider_arn="arn:aws:iam::111111111111:oidc-provider/oidc.eks/id/A",
-        placement=auto_mode_placement(),
-        job_bucket=s3.Bucket.from_bucket_name(stack, "Jobs", "emr-burst-jobs"),
-        data_key=kms.Key.from_key_arn(
-            stack,
-            "Key",
-            "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-        ),
-    )
+    platform = imported_platform(stack)
     team = SparkTeam(
         stack,
         "Analytics",
