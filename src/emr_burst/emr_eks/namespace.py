@@ -173,28 +173,30 @@ def check_namespace_props(
     if isinstance(quota, NamespaceQuota):
         if not quota.hard():
             check.add("quota", quota, "set at least one value, or pass quota=None")
-        for resource in ("cpu", "memory"):
-            if getattr(quota, f"requests_{resource}") is not None and (
-                not isinstance(limits, ContainerLimits)
-                or getattr(limits, f"default_request_{resource}") is None
-            ):
-                check.add(
-                    f"quota.requests_{resource}",
-                    getattr(quota, f"requests_{resource}"),
-                    f"makes Kubernetes refuse every pod with a container that sets no {resource} "
-                    "request (EMR's logging sidecar sets none by default); set "
-                    f"limits=ContainerLimits(default_request_{resource}=...) as well",
+        # Each quota kind needs its LimitRange default, or Kubernetes refuses the pods: a
+        # requests quota pods whose containers set no request (EMR's logging sidecar sets no CPU
+        # request), a limits quota pods without limits (Spark's pods set none).
+        for kind, default, why in (
+            (
+                "requests",
+                "default_request",
+                "sets no {r} request (EMR's logging sidecar sets none)",
+            ),
+            ("limits", "default", "declares no {r} limit (Spark's pods declare none)"),
+        ):
+            for resource in ("cpu", "memory"):
+                value = getattr(quota, f"{kind}_{resource}")
+                paired = isinstance(limits, ContainerLimits) and (
+                    getattr(limits, f"{default}_{resource}") is not None
                 )
-            if getattr(quota, f"limits_{resource}") is not None and (
-                not isinstance(limits, ContainerLimits)
-                or getattr(limits, f"default_{resource}") is None
-            ):
-                check.add(
-                    f"quota.limits_{resource}",
-                    getattr(quota, f"limits_{resource}"),
-                    f"makes every pod declare a {resource} limit, which Spark pods may not; set "
-                    f"limits=ContainerLimits(default_{resource}=...)",
-                )
+                if value is not None and not paired:
+                    check.add(
+                        f"quota.{kind}_{resource}",
+                        value,
+                        "makes Kubernetes refuse every pod with a container that "
+                        + why.format(r=resource)
+                        + f"; set limits=ContainerLimits({default}_{resource}=...) as well",
+                    )
 
 
 class KubernetesNamespace(Construct):
