@@ -258,11 +258,55 @@ class _Rows:
                 if "emr-containers:StartJobRun" not in json.dumps(doc.get("Action")):
                     continue
                 condition = doc.get("Condition", {}).get("StringEquals", {})
+                if "emr-containers:ExecutionRoleArn" not in condition:
+                    continue  # a template-run grant: see _template_submissions
                 execution = str(condition.get("emr-containers:ExecutionRoleArn"))
                 resources = doc.get("Resource", [])
                 for vc in resources if isinstance(resources, list) else [resources]:
                     found.append((role_arn, str(vc), execution))
         return found
+
+    def _template_submissions(self) -> list[tuple[str, str, str]]:
+        """(submitter role, virtual cluster, job template) ARNs of each template-run grant."""
+        found = []
+        for role_arn, policies in self.policies.identity.items():
+            for statement in (s for p in policies for s in p.statements):
+                doc = statement.document
+                if "emr-containers:StartJobRun" not in json.dumps(doc.get("Action")):
+                    continue
+                condition = doc.get("Condition", {}).get("ArnEquals", {})
+                template = condition.get("emr-containers:JobTemplateArn")
+                if template is None:
+                    continue
+                resources = doc.get("Resource", [])
+                for vc in resources if isinstance(resources, list) else [resources]:
+                    found.append((role_arn, str(vc), str(template)))
+        return found
+
+    def template_runs(self) -> None:
+        """Submitters start runs from their team's templates, never from another team's."""
+        grants = self._template_submissions()
+        templates = {t for _, _, t in grants}
+        for submitter, vc, template in grants:
+            who = self.role(submitter)
+            self.add(
+                "eks-template-run",
+                who,
+                "emr-containers:StartJobRun",
+                vc,
+                because=f"a run from job template {template}",
+                context={"emr-containers:JobTemplateArn": template},
+            )
+            for other in sorted(templates - {t for s, _, t in grants if s == submitter}):
+                self.add(
+                    "eks-template-run-other-team",
+                    who,
+                    "emr-containers:StartJobRun",
+                    vc,
+                    because=f"a run from another team's job template {other}",
+                    context={"emr-containers:JobTemplateArn": other},
+                    must_allow=False,
+                )
 
     def job_templates(self) -> None:
         templates = [
@@ -531,6 +575,7 @@ def stack_access(stack: str, template: Mapping[str, Any], region: str) -> StackA
     rows = _Rows(stack, template, region)
     rows.emr_clusters()
     rows.job_templates()
+    rows.template_runs()
     rows.notifications()
     rows.state_machines()
     rows.flow_logs()

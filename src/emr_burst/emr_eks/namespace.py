@@ -176,7 +176,7 @@ def check_namespace_props(
         # Each quota kind needs its LimitRange default, or Kubernetes refuses the pods: a
         # requests quota pods whose containers set no request (EMR's logging sidecar sets no CPU
         # request), a limits quota pods without limits (Spark's pods set none).
-        for kind, default, why in (
+        for bound, default, why in (
             (
                 "requests",
                 "default_request",
@@ -185,13 +185,13 @@ def check_namespace_props(
             ("limits", "default", "declares no {r} limit (Spark's pods declare none)"),
         ):
             for resource in ("cpu", "memory"):
-                value = getattr(quota, f"{kind}_{resource}")
+                value = getattr(quota, f"{bound}_{resource}")
                 paired = isinstance(limits, ContainerLimits) and (
                     getattr(limits, f"{default}_{resource}") is not None
                 )
                 if value is not None and not paired:
                     check.add(
-                        f"quota.{kind}_{resource}",
+                        f"quota.{bound}_{resource}",
                         value,
                         "makes Kubernetes refuse every pod with a container that "
                         + why.format(r=resource)
