@@ -99,9 +99,9 @@ def kubernetes_objects(template: Template) -> Iterator[dict[str, Any]]:
         if isinstance(manifest, str):
             yield from json.loads(manifest)
         elif isinstance(manifest, dict) and "Fn::Join" in manifest:
-            text = "".join(
-                p if isinstance(p, str) else '"<token>"' for p in manifest["Fn::Join"][1]
-            )
+            # Tokens sit inside JSON strings of the manifest: a bare placeholder keeps it JSON.
+            parts = manifest["Fn::Join"][1]
+            text = "".join(p if isinstance(p, str) else "<token>" for p in parts)
             try:
                 yield from json.loads(text)
             except json.JSONDecodeError:
@@ -213,6 +213,48 @@ def service_principals_are_bound_to_their_source(template: Template) -> list[str
     return problems
 
 
+def team_namespaces_are_isolated(template: Template) -> list[str]:
+    """Every namespace with an EMR virtual cluster admits only its own pods, and the cluster
+    enforces NetworkPolicies (Auto Mode: the VPC CNI policy controller ConfigMap; node groups: the
+    vpc-cni add-on with enableNetworkPolicy). A policy nobody enforces isolates nothing."""
+    objects = list(kubernetes_objects(template))
+    isolated = {
+        obj["metadata"].get("namespace")
+        for obj in objects
+        if obj.get("kind") == "NetworkPolicy"
+        and obj.get("spec", {}).get("podSelector") == {}
+        and obj["spec"].get("ingress") == [{"from": [{"podSelector": {}}]}]
+    }
+    problems = []
+    namespaces = []
+    for logical_id, vc in _resources(template, "AWS::EMRContainers::VirtualCluster"):
+        provider = vc.get("Properties", {}).get("ContainerProvider", {})
+        namespace = provider.get("Info", {}).get("EksInfo", {}).get("Namespace")
+        namespaces.append(namespace)
+        if namespace not in isolated:
+            problems.append(
+                f"{logical_id}: namespace {namespace!r} has no NetworkPolicy admitting only its "
+                "own pods; another team's pods could reach its drivers."
+            )
+    controller = any(
+        obj.get("kind") == "ConfigMap"
+        and obj["metadata"].get("name") == "amazon-vpc-cni"
+        and obj.get("data", {}).get("enable-network-policy-controller") == "true"
+        for obj in objects
+    ) or any(
+        addon.get("Properties", {}).get("AddonName") == "vpc-cni"
+        and "enableNetworkPolicy" in json.dumps(addon["Properties"].get("ConfigurationValues", ""))
+        for _, addon in _resources(template, "AWS::EKS::Addon")
+    )
+    clusters = list(_resources(template, "AWS::EKS::Cluster"))
+    if namespaces and clusters and not controller:
+        problems.append(
+            "the EKS cluster of this template does not enforce NetworkPolicies: turn on the VPC "
+            "CNI network policy controller (Auto Mode ConfigMap or the vpc-cni add-on setting)."
+        )
+    return problems
+
+
 RULES: dict[str, Rule] = {
     "emr-managed-policy-tag": emr_clusters_carry_the_managed_policy_tag,
     "name-lengths": literal_names_fit,
@@ -220,4 +262,5 @@ RULES: dict[str, Rule] = {
     "one-virtual-cluster-per-namespace": one_virtual_cluster_per_namespace,
     "hdfs-not-on-spot": hdfs_core_nodes_are_on_demand,
     "service-principal-source": service_principals_are_bound_to_their_source,
+    "team-isolation": team_namespaces_are_isolated,
 }

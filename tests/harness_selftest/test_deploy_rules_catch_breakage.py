@@ -128,3 +128,46 @@ def test_only_the_documented_unbindable_principal_passes_without_a_source() -> N
     assert rules.service_principals_are_bound_to_their_source(
         _template(K=key("cloudwatch.amazonaws.com"))
     )
+
+
+def test_team_isolation_rule() -> None:
+    vc = {
+        "Type": "AWS::EMRContainers::VirtualCluster",
+        "Properties": {"ContainerProvider": {"Id": "c", "Info": {"EksInfo": {"Namespace": "a"}}}},
+    }
+    policy = {
+        "kind": "NetworkPolicy",
+        "metadata": {"name": "p", "namespace": "a"},
+        "spec": {"podSelector": {}, "ingress": [{"from": [{"podSelector": {}}]}]},
+    }
+    controller = {
+        "kind": "ConfigMap",
+        "metadata": {"name": "amazon-vpc-cni", "namespace": "kube-system"},
+        "data": {"enable-network-policy-controller": "true"},
+    }
+    cluster = {"Type": "AWS::EKS::Cluster", "Properties": {}}
+    good = _template(C=cluster, V=vc, M=_manifest(policy, controller))
+    assert rules.team_namespaces_are_isolated(good) == []
+    (unisolated,) = rules.team_namespaces_are_isolated(
+        _template(C=cluster, V=vc, M=_manifest(controller))
+    )
+    assert "no NetworkPolicy" in unisolated
+    (unenforced,) = rules.team_namespaces_are_isolated(
+        _template(C=cluster, V=vc, M=_manifest(policy))
+    )
+    assert "does not enforce NetworkPolicies" in unenforced
+
+
+def test_manifests_joined_with_tokens_are_read() -> None:
+    joined = {
+        "Type": "Custom::AWSCDK-EKS-KubernetesResource",
+        "Properties": {
+            "Manifest": {
+                "Fn::Join": [
+                    "",
+                    ['[{"kind":"ConfigMap","metadata":{"name":"', {"Ref": "X"}, '"}}]'],
+                ]
+            }
+        },
+    }
+    assert [o["kind"] for o in rules.kubernetes_objects(_template(M=joined))] == ["ConfigMap"]
