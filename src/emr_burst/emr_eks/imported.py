@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from constructs import Construct, IDependable
+from constructs import Construct
 
 from emr_burst.core import rules
 from emr_burst.core.errors import Checker
@@ -40,7 +38,30 @@ def register(registry: dict[str, str], namespace: str, owner: Construct, what: s
     registry[namespace] = owner.node.path
 
 
-class ImportedEmrEksPlatform(Construct):
+class NamespaceRecord:
+    """Which construct creates each namespace, and which owns its virtual cluster (one each)."""
+
+    def _init_record(self) -> None:
+        self._namespaces: dict[str, str] = {}
+        self._virtual_clusters: dict[str, str] = {}
+
+    def namespace_problem(self, namespace: str) -> str | None:
+        """Why ``namespace`` cannot be created here (another construct creates it)."""
+        return registry_problem(self._namespaces, namespace, "namespace")
+
+    def register_namespace(self, namespace: str, owner: Construct) -> None:
+        """Record that ``owner`` creates ``namespace`` (see :meth:`namespace_problem`)."""
+        register(self._namespaces, namespace, owner, "namespace")
+
+    def virtual_cluster_problem(self, namespace: str) -> str | None:
+        """Why a virtual cluster cannot go on ``namespace`` (EMR allows one per namespace)."""
+        return registry_problem(self._virtual_clusters, namespace, "virtual cluster")
+
+    def register_virtual_cluster(self, namespace: str, owner: Construct) -> None:
+        register(self._virtual_clusters, namespace, owner, "virtual cluster")
+
+
+class ImportedEmrEksPlatform(NamespaceRecord, Construct):
     """A platform built elsewhere: see :meth:`EmrEksPlatform.from_platform_attributes`."""
 
     def __init__(
@@ -85,8 +106,7 @@ class ImportedEmrEksPlatform(Construct):
         self.placement = placement
         self.job_bucket = job_bucket
         self.data_key = data_key
-        self._namespaces: dict[str, str] = {}
-        self._virtual_clusters: dict[str, str] = {}
+        self._init_record()
         self._issuer = open_id_connect_issuer
         self._oidc = iam.OpenIdConnectProvider.from_open_id_connect_provider_arn(
             self, "OidcProvider", open_id_connect_provider_arn
@@ -118,23 +138,6 @@ class ImportedEmrEksPlatform(Construct):
     def open_id_connect_issuer_for(self, scope: Construct) -> str:
         """The issuer given, or the one derived from the provider's ARN."""
         return self._issuer or self._oidc.open_id_connect_provider_issuer
-
-    @property
-    def ready(self) -> Sequence[IDependable]:
-        """Nothing to wait for: the platform was deployed before this stack."""
-        return ()
-
-    def namespace_problem(self, namespace: str) -> str | None:
-        return registry_problem(self._namespaces, namespace, "namespace")
-
-    def register_namespace(self, namespace: str, owner: Construct) -> None:
-        register(self._namespaces, namespace, owner, "namespace")
-
-    def virtual_cluster_problem(self, namespace: str) -> str | None:
-        return registry_problem(self._virtual_clusters, namespace, "virtual cluster")
-
-    def register_virtual_cluster(self, namespace: str, owner: Construct) -> None:
-        register(self._virtual_clusters, namespace, owner, "virtual cluster")
 
 
 def _check_optional(check: Checker, prop: str, value: object, rule: rules.Rule) -> None:

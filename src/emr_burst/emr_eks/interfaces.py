@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
-from constructs import Construct, IDependable, Node
+from constructs import Construct, Node
 
 from emr_burst.emr_eks.compute import SparkPlacement
 
@@ -46,9 +45,6 @@ class IEmrEksPlatform(Protocol):
 
     @property
     def data_key(self) -> kms.IKey | None: ...
-
-    @property
-    def ready(self) -> Sequence[IDependable]: ...
 
     def namespace_problem(self, namespace: str) -> str | None: ...
 

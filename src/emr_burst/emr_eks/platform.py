@@ -18,7 +18,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from aws_cdk.lambda_layer_kubectl_v35 import KubectlV35Layer
-from constructs import Construct, IDependable
+from constructs import Construct
 
 from emr_burst.core import buckets as _buckets
 from emr_burst.core import kms as _kms
@@ -39,12 +39,8 @@ from emr_burst.emr_eks.compute import (
     node_group_placement,
     node_pool_manifest,
 )
-from emr_burst.emr_eks.imported import ImportedEmrEksPlatform, register, registry_problem
+from emr_burst.emr_eks.imported import ImportedEmrEksPlatform, NamespaceRecord
 from emr_burst.emr_eks.interfaces import IEmrEksPlatform
-
-#: Kept for callers of the first release; the one place for versions is ``core.versions``.
-SUPPORTED_KUBERNETES_VERSIONS = versions.KUBERNETES_VERSIONS
-DEFAULT_KUBERNETES_VERSION = versions.DEFAULT_KUBERNETES_VERSION
 
 
 def as_icluster(cluster: eks.Cluster) -> eks.ICluster:
@@ -62,7 +58,7 @@ ALL_LOG_TYPES = (
 )
 
 
-class EmrEksPlatform(Construct):
+class EmrEksPlatform(NamespaceRecord, Construct):
     """An EKS cluster ready for EMR on EKS virtual clusters.
 
     The cluster (``aws_eks_v2``) uses access entries only (authentication mode ``API``), a private
@@ -83,7 +79,7 @@ class EmrEksPlatform(Construct):
                   role_name="emr-burst-analytics-job")
 
     :param vpc: the VPC; the cluster and nodes use its private subnets.
-    :param kubernetes_version: Kubernetes minor, one of ``SUPPORTED_KUBERNETES_VERSIONS``.
+    :param kubernetes_version: Kubernetes minor, one of ``core.versions.KUBERNETES_VERSIONS``.
         Default: - ``core.versions.DEFAULT_KUBERNETES_VERSION`` (1.35).
     :param compute: ``AutoModeCompute`` or ``NodeGroupCompute``. Default: - ``AutoModeCompute()``.
     :param admin_role: role given cluster-admin through an access entry. Default: - none; only the
@@ -109,7 +105,7 @@ class EmrEksPlatform(Construct):
         construct_id: str,
         *,
         vpc: ec2.IVpc,
-        kubernetes_version: str = DEFAULT_KUBERNETES_VERSION,
+        kubernetes_version: str = versions.DEFAULT_KUBERNETES_VERSION,
         compute: AutoModeCompute | NodeGroupCompute | None = None,
         admin_role: iam.IRole | None = None,
         public_endpoint_cidrs: Sequence[str] = (),
@@ -144,8 +140,7 @@ class EmrEksPlatform(Construct):
         self.kubernetes_version = kubernetes_version
         self.compute = compute
         self.vpc = vpc
-        self._namespaces: dict[str, str] = {}
-        self._virtual_clusters: dict[str, str] = {}
+        self._init_record()
         self._issuer_output: cdk.CfnOutput | None = None
         self.secrets_key: kms.IKey = secrets_key or _kms.new_key(
             self,
@@ -280,34 +275,9 @@ class EmrEksPlatform(Construct):
         assert provider is not None
         return provider.service_token
 
-    def namespace_problem(self, namespace: str) -> str | None:
-        """Why ``namespace`` cannot be created on this platform (another construct owns it)."""
-        return registry_problem(self._namespaces, namespace, "namespace")
-
-    def register_namespace(self, namespace: str, owner: Construct) -> None:
-        """Record that ``owner`` creates ``namespace`` (see :meth:`namespace_problem`)."""
-        register(self._namespaces, namespace, owner, "namespace")
-
-    def virtual_cluster_problem(self, namespace: str) -> str | None:
-        """Why a virtual cluster cannot go on ``namespace`` (EMR allows one per namespace)."""
-        return registry_problem(self._virtual_clusters, namespace, "virtual cluster")
-
-    def register_virtual_cluster(self, namespace: str, owner: Construct) -> None:
-        register(self._virtual_clusters, namespace, owner, "virtual cluster")
-
     @property
     def cluster_name(self) -> str:
         return self.eks_cluster.cluster_name
-
-    @property
-    def ready(self) -> Sequence[IDependable]:
-        """What must exist before a virtual cluster: the cluster, its access entries, compute."""
-        parts: list[IDependable] = [self.eks_cluster]
-        if self.compute_manifest is not None:
-            parts.append(self.compute_manifest)
-        if self.node_group is not None:
-            parts.append(self.node_group)
-        return parts
 
     def _auto_mode_node_role(self) -> iam.IRole:
         """The EC2 role of Auto Mode nodes, with the two AWS-managed policies EKS documents."""
