@@ -1,6 +1,6 @@
 """The stable import surface: every public construct of every capability package.
 
-Generated from the packages' ``__all__``; ``tests/unit/test_public_api.py`` keeps it complete.
+It re-exports each package's ``__all__``; ``tests/unit/test_public_api.py`` fails on a missing name.
 """
 
 from emr_burst.core import (
