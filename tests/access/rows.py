@@ -10,6 +10,7 @@ so a renamed prefix or a dropped statement shows up as a failing row.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -210,7 +211,45 @@ class _Rows:
                             arg,
                             f"{lid} step {step['Name']!r}",
                         )
+                    # A shell step copying between the node and S3 (e.g. publishing site files).
+                    for source, target in _S3_COPY.findall(arg if isinstance(arg, str) else ""):
+                        writes = target.startswith("s3://") and not source.startswith("s3://")
+                        self.s3(
+                            "emr-step-write" if writes else "emr-step-read",
+                            node,
+                            "s3:PutObject" if writes else "s3:GetObject",
+                            target if writes else source,
+                            f"{lid} step {step['Name']!r} copies {source} to {target}",
+                        )
             self._emr_service(lid, props, node)
+
+    def sdk_calls(self) -> None:
+        """What CDK's AwsCustomResource provider calls at deploy time, on exactly its resource."""
+        for lid, props in self.of_type("Custom::AWS"):
+            function = self.find("AWS::Lambda::Function", props.get("ServiceToken"))
+            if function is None:
+                continue
+            provider = self.role(self.props[function]["Role"])
+            for phase in ("Create", "Update", "Delete"):
+                text = props.get(phase)
+                if not isinstance(text, str):
+                    continue
+                call = json.loads(text)
+                target = _SDK_TARGETS.get((call["service"].lower(), call["action"]))
+                if target is None:
+                    continue
+                action, arn = target
+                self.add(
+                    "sdk-call",
+                    provider,
+                    action,
+                    arn.format(
+                        region=call.get("region", self.region),
+                        account=ACCOUNT,
+                        **call["parameters"],
+                    ),
+                    because=f"{lid} {phase.lower()}: {call['action']}",
+                )
 
     def _emr_service(self, lid: str, props: Mapping[str, Any], node: Who) -> None:
         role = self.role(props["ServiceRole"])
@@ -564,6 +603,17 @@ class _Rows:
             )
 
 
+#: ``aws s3 cp <source> <target>`` in a step's shell command.
+_S3_COPY = re.compile(r"aws s3 cp (\S+) (\S+)")
+#: SDK calls of AwsCustomResources we make: (service, action) -> (IAM action, resource ARN form).
+_SDK_TARGETS = {
+    ("emr", "listInstances"): (
+        "elasticmapreduce:ListInstances",
+        "arn:aws:elasticmapreduce:{region}:{account}:cluster/{ClusterId}",
+    ),
+}
+
+
 def _monitoring(job_template_data: Mapping[str, Any]) -> dict[str, Any]:
     overrides = job_template_data.get("ConfigurationOverrides", {})
     monitoring: dict[str, Any] = overrides.get("MonitoringConfiguration", {})
@@ -575,6 +625,7 @@ def stack_access(stack: str, template: Mapping[str, Any], region: str) -> StackA
     rows = _Rows(stack, template, region)
     rows.emr_clusters()
     rows.job_templates()
+    rows.sdk_calls()
     rows.template_runs()
     rows.notifications()
     rows.state_machines()
