@@ -657,15 +657,3 @@ def optional(rule: Rule) -> Rule:
         return None if value is None else rule(value)
 
     return check
-
-
-def strings(example: str) -> Rule:
-    """:func:`string_list`, safe for lists of any objects (``unresolved`` hands lists to jsii)."""
-    listed = string_list(example)
-
-    def rule(value: Any) -> str | None:
-        if isinstance(value, (list, tuple)) and not all(isinstance(v, str) for v in value):
-            return listed(tuple(value))
-        return listed(value)
-
-    return rule

@@ -68,5 +68,5 @@ def check_actions(check: Checker, actions: Any) -> tuple[BootstrapAction, ...]:
         if check.rule(prop, action, rules.instance_of(BootstrapAction, example)):
             check.rule(f"{prop}.name", action.name, emr_name)
             check.rule(f"{prop}.path", action.path, script_path)
-            check.rule(f"{prop}.args", action.args, rules.strings("--verbose"))
+            check.rule(f"{prop}.args", action.args, rules.string_list("--verbose"))
     return tuple(actions)

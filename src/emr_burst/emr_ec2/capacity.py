@@ -194,7 +194,7 @@ def check_node(
         return None
     prop = f"{role}.instance_types"
     types: tuple[str, ...] = ()
-    if check.rule(prop, node.instance_types, rules.strings("m5.xlarge")):
+    if check.rule(prop, node.instance_types, rules.string_list("m5.xlarge")):
         types = tuple(node.instance_types)
         if not types:
             check.add(

@@ -205,7 +205,7 @@ def _hdfs_market(check: Checker, core: NodeGroup | None, hdfs_on_spot: bool) -> 
 
 
 def _applications(check: Checker, value: Any, release_label: str) -> tuple[str, ...]:
-    if not check.rule("applications", value, rules.strings("Hadoop")):
+    if not check.rule("applications", value, rules.string_list("Hadoop")):
         return ()
     applications = tuple(value)
     if not applications:

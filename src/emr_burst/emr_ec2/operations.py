@@ -406,7 +406,7 @@ def _check_steps(check: Checker, steps: Any) -> None:
             fix = rules.state_name(_state_name(index, step.name))
             if fix is not None:
                 check.add(f"{prop}.name", step.name, f"'{index}: <name>' is the state name; {fix}")
-        if check.rule(f"{prop}.args", step.args, rules.strings("hive")) and not step.args:
+        if check.rule(f"{prop}.args", step.args, rules.string_list("hive")) and not step.args:
             check.add(
                 f"{prop}.args", step.args, "give the command to run, e.g. ('hive', '-f', 'x.sql')"
             )

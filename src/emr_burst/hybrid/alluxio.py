@@ -78,14 +78,16 @@ class AlluxioOptions:
         script_rule = shim_bootstrap_script if self.transparent_uri is True else rules.s3_object_uri
         check.rule(f"{prop}.bootstrap_script", self.bootstrap_script, script_rule)
         check.rule(f"{prop}.tarball", self.tarball, rules.optional(_tarball))
-        if check.rule(f"{prop}.active_sync_paths", self.active_sync_paths, rules.strings("/")):
+        if check.rule(f"{prop}.active_sync_paths", self.active_sync_paths, rules.string_list("/")):
             check.each(f"{prop}.active_sync_paths", self.active_sync_paths, _alluxio_path)
         check.rule(
             f"{prop}.nvme_percent",
             self.nvme_percent,
             rules.optional(rules.integer(1, 100, unit="(percent)")),
         )
-        if check.rule(f"{prop}.site_files", self.site_files, rules.strings("s3://b/core-site.xml")):
+        if check.rule(
+            f"{prop}.site_files", self.site_files, rules.string_list("s3://b/core-site.xml")
+        ):
             check.each(f"{prop}.site_files", self.site_files, rules.s3_object_uri)
         check.rule(f"{prop}.root_ufs_uri", self.root_ufs_uri, rules.optional(_ufs_uri))
         check.rule(f"{prop}.hdfs_version", self.hdfs_version, _underfs_version)
@@ -97,7 +99,7 @@ class AlluxioOptions:
             ),
         )
         check.rule(f"{prop}.properties", self.properties, rules.string_map("{'k': 'v'}"))
-        check.rule(f"{prop}.extra_args", self.extra_args, rules.strings("-n"))
+        check.rule(f"{prop}.extra_args", self.extra_args, rules.string_list("-n"))
         check.rule(f"{prop}.transparent_uri", self.transparent_uri, rules.boolean)
 
     def site_properties(self, root_ufs_uri: str) -> dict[str, str]:

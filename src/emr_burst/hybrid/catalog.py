@@ -147,7 +147,9 @@ class EngineCatalog:
         check.rule(f"{prop}.metastore_uri", self.metastore_uri, metastore_uri)
         check.rule(f"{prop}.name", self.name, catalog_name)
         check.rule(f"{prop}.site_properties", self.site_properties, rules.string_map("{'k': 'v'}"))
-        if check.rule(f"{prop}.client_jars", self.client_jars, rules.strings("/opt/x/client.jar")):
+        if check.rule(
+            f"{prop}.client_jars", self.client_jars, rules.string_list("/opt/x/client.jar")
+        ):
             check.each(f"{prop}.client_jars", self.client_jars, _local_jar)
 
     def script_args(self) -> tuple[str, ...]:
