@@ -657,3 +657,58 @@ def optional(rule: Rule) -> Rule:
         return None if value is None else rule(value)
 
     return check
+
+
+# --- Hive Metastore -----------------------------------------------------------------------------
+
+_WAREHOUSE_RE = re.compile(rf"^s3a?://(?P<bucket>{_BUCKET})(/\S*)?$")
+
+
+def warehouse_location(value: Any) -> str | None:
+    """A Hive warehouse location: ``s3://bucket/prefix/`` (EMRFS) or ``s3a://bucket/prefix/``."""
+    if unresolved(value):
+        return None
+    if not isinstance(value, str) or not (match := _WAREHOUSE_RE.match(value)):
+        return "use an s3:// or s3a:// URI such as 's3://my-warehouse/warehouse/'"
+    if ".." in match["bucket"]:
+        return "a bucket name has no '..'; use a URI such as 's3://my-warehouse/warehouse/'"
+    return None
+
+
+_IMAGE_REPOSITORY_RE = re.compile(
+    r"^(?P<registry>[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?)/(?P<path>[a-z0-9]+([._/-][a-z0-9]+)*)$"
+)
+_IMAGE_TAG_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+
+
+def image_repository(value: Any) -> str | None:
+    """A container image repository with its registry (``<account>.dkr.ecr.<region>.amazonaws.com/
+    hive-metastore``), without a tag: pod templates are files written at synth time, so literal."""
+    if unresolved(value):
+        return (
+            "use a literal repository URI: the image is written into Kubernetes objects and pod "
+            "template files at synth time"
+        )
+    if (
+        fix := _text(value, "123456789012.dkr.ecr.us-east-1.amazonaws.com/hive-metastore")
+    ) is not None:
+        return fix
+    if ":" in value.rsplit("/", 1)[-1] or "@" in value:
+        return "pass the repository without a tag or digest; give the tag separately"
+    if not _IMAGE_REPOSITORY_RE.match(value):
+        return (
+            "use '<registry>/<repository>' such as "
+            "'123456789012.dkr.ecr.us-east-1.amazonaws.com/hive-metastore'"
+        )
+    return None
+
+
+def image_tag(value: Any) -> str | None:
+    """An image tag that names one build: not empty and not ``latest`` (which moves)."""
+    if (fix := _text(value, "4.0.1-1")) is not None:
+        return fix
+    if not _IMAGE_TAG_RE.match(value):
+        return "use a tag of letters, digits, '_', '.' and '-' (at most 128) such as '4.0.1-1'"
+    if value == "latest":
+        return "'latest' moves with every push; pin the tag of one build such as '4.0.1-1'"
+    return None

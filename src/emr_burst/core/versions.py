@@ -43,3 +43,27 @@ ALLUXIO_TARBALL = (
 def alluxio_version_tuple(version: str) -> tuple[int, ...]:
     """``"2.3.0"`` -> ``(2, 3, 0)``."""
     return tuple(int(part) for part in version.split("."))
+
+
+#: Hive Metastore (issue 11). The metastore database: RDS for PostgreSQL, pinned to a major version
+#: (RDS applies minor versions automatically); RDS Proxy fronts it. Hive's schema tool supports
+#: PostgreSQL as ``-dbType postgres``.
+METASTORE_POSTGRES_MAJOR = "16"
+#: The Hive release and PostgreSQL JDBC driver the documented metastore image is built from
+#: (docs/hive-metastore.md); the image tag the reference app uses names both.
+HIVE_METASTORE_VERSION = "4.0.1"
+POSTGRES_JDBC_VERSION = "42.7.4"
+DEFAULT_METASTORE_IMAGE_TAG = f"{HIVE_METASTORE_VERSION}-pg{POSTGRES_JDBC_VERSION}"
+#: Secrets Store CSI driver and the AWS provider (ASCP) that mount the metastore's database
+#: password from Secrets Manager. The provider chart can install the driver as a dependency; the
+#: library installs the two charts separately so each version is pinned here.
+SECRETS_STORE_CSI_DRIVER_CHART = "secrets-store-csi-driver"
+SECRETS_STORE_CSI_DRIVER_REPOSITORY = (
+    "https://kubernetes-sigs.github.io/secrets-store-csi-driver/charts"
+)
+SECRETS_STORE_CSI_DRIVER_VERSION = "1.5.4"
+SECRETS_STORE_AWS_PROVIDER_CHART = "secrets-store-csi-driver-provider-aws"
+SECRETS_STORE_AWS_PROVIDER_REPOSITORY = (
+    "https://aws.github.io/secrets-store-csi-driver-provider-aws"
+)
+SECRETS_STORE_AWS_PROVIDER_VERSION = "2.2.0"

@@ -1,0 +1,515 @@
+"""Standalone Hive Metastore on EMR on EKS in the three patterns of the design-patterns post.
+
+``HiveMetastore`` is a team extension: ``team.add_extension(metastore)`` gives the team's jobs the
+Spark properties of the pattern (and, for the sidecar, the metastore container in the driver pod
+and the grants it needs on the job role).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_eks_v2 as eks
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from emr_burst.core import buckets as _buckets
+from emr_burst.core import kms as _kms
+from emr_burst.core import nag as _nag
+from emr_burst.core import rules
+from emr_burst.core.errors import Checker
+from emr_burst.core.iam import ManagedPolicyRole
+from emr_burst.core.lazy import lazy_any
+from emr_burst.core.removal import data_removal_policy
+from emr_burst.emr_eks.extension import Contribution, IJobTarget
+from emr_burst.emr_eks.imported import check_platform
+from emr_burst.emr_eks.job_role import Identity, JobExecutionRole
+from emr_burst.emr_eks.namespace import KubernetesNamespace
+from emr_burst.emr_eks.platform import IEmrEksPlatform
+from emr_burst.emr_eks.pod_template import PodChange
+from emr_burst.metastore import manifests as m
+from emr_burst.metastore.database import MetastoreDatabase
+from emr_burst.metastore.secrets_store import SecretsStoreCsi
+
+#: One URI key for every pattern: the ``spark.hadoop.`` form of the design-patterns post (Spark
+#: copies it into the Hadoop configuration its Hive client reads); the Spark SQL post's
+#: ``spark.hive.metastore.uris`` is not set as well, so the two can never disagree.
+URI_KEY = "spark.hadoop.hive.metastore.uris"
+#: s3a's credentials providers (AWS SDK v2 classes, as Hadoop 3.4 loads them) per job identity.
+_SDK_V2 = "software.amazon.awssdk.auth.credentials"
+S3A_CREDENTIALS = {
+    Identity.IRSA: f"{_SDK_V2}.WebIdentityTokenFileCredentialsProvider",
+    Identity.POD_IDENTITY: f"{_SDK_V2}.ContainerCredentialsProvider",
+}
+MAX_REPLICAS = 20
+DEFAULT_REPLICAS = 2
+
+
+class MetastorePattern(enum.Enum):
+    """Where the metastore runs (the post's three patterns)."""
+
+    #: In each Spark driver pod: one job's catalog view, no shared service to run.
+    SIDECAR = "sidecar"
+    #: A Deployment in namespace ``hive-metastore`` of the processing cluster.
+    CLUSTER_DEDICATED = "cluster-dedicated"
+    #: A Deployment on a cluster of its own, behind an internal NLB, for several clusters.
+    EXTERNAL = "external"
+
+
+@dataclass(frozen=True)
+class MetastoreImage:
+    """The metastore image: an ECR repository URI and the tag of one build.
+
+    Build it from the Dockerfile in docs/hive-metastore.md (Hive's standalone metastore, the
+    PostgreSQL JDBC driver, a start script that initialises the schema once).
+
+    :param repository: ``<account>.dkr.ecr.<region>.amazonaws.com/<name>``, literal.
+    :param tag: the tag of one build; ``latest`` is refused.
+    """
+
+    repository: str
+    tag: str
+
+    @property
+    def uri(self) -> str:
+        return f"{self.repository}:{self.tag}"
+
+    def check(self, check: Checker, prop: str) -> None:
+        check.rule(f"{prop}.repository", self.repository, rules.image_repository)
+        check.rule(f"{prop}.tag", self.tag, rules.image_tag)
+
+
+class HiveMetastore(Construct):
+    """A standalone Hive Metastore on an encrypted PostgreSQL database, with its warehouse.
+
+    ``SIDECAR`` adds nothing to the cluster but the Secrets Store CSI driver: each team that
+    binds it gets the metastore as a container of its Spark drivers, running as the team's job
+    role (it shares the driver's service account), which is granted the database secret and the
+    warehouse. ``CLUSTER_DEDICATED`` and ``EXTERNAL`` run a Deployment (``replicas`` pods, probes
+    on 9083, non-root, read-only root filesystem) in ``namespace`` under a role of its own (EKS
+    Pod Identity: the secret and the warehouse), with Service ``hive-metastore-svc``, a
+    PodDisruptionBudget and a NetworkPolicy admitting only the Spark drivers of the bound teams'
+    namespaces (``EXTERNAL``: only ``client_cidrs``, through an internal NLB).
+
+    Example::
+
+        db = MetastoreDatabase(self, "Db", vpc=vpc)
+        hms = HiveMetastore(self, "Metastore", pattern=MetastorePattern.CLUSTER_DEDICATED,
+            platform=platform, database=db,
+            image=MetastoreImage(repository=repo_uri, tag="4.0.1-pg42.7.4"))
+        analytics.add_extension(hms)
+
+    :param pattern: a :class:`MetastorePattern` or its value.
+    :param platform: the cluster the metastore (or, for ``SIDECAR``, its client teams) runs on.
+    :param database: the backend; the metastore's pods are admitted to its proxy.
+    :param image: the metastore image.
+    :param warehouse_bucket: Default: - a new KMS-encrypted, TLS-only, versioned bucket with
+        server access logs.
+    :param warehouse_location: ``s3://`` (EMRFS, preferred for StartJobRun) or ``s3a://`` URI
+        in ``warehouse_bucket``. Default: - ``s3://<bucket>/warehouse/``.
+    :param replicas: pods of the Deployment (not ``SIDECAR``, which refuses it). Default: - 2.
+    :param namespace: of the Deployment. Default: - ``hive-metastore``.
+    :param client_cidrs: ``EXTERNAL`` only (required there): the networks of the processing
+        clusters' pods, the only sources the NLB and the pods admit.
+    :param resources: of each metastore container. Default: - ``MetastoreResources()``.
+    :param removal_policy: of the bucket and key created here. Default: - RETAIN.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        pattern: MetastorePattern | str,
+        platform: IEmrEksPlatform,
+        database: MetastoreDatabase,
+        image: MetastoreImage,
+        warehouse_bucket: s3.IBucket | None = None,
+        warehouse_location: str | None = None,
+        replicas: int | None = None,
+        namespace: str = m.DEFAULT_NAMESPACE,
+        client_cidrs: Sequence[str] = (),
+        resources: m.MetastoreResources | None = None,
+        removal_policy: cdk.RemovalPolicy | None = None,
+    ) -> None:
+        resources = resources or m.MetastoreResources()
+        parsed = _validate(
+            Checker(scope, construct_id, "HiveMetastore"),
+            pattern=pattern,
+            platform=platform,
+            database=database,
+            image=image,
+            warehouse_bucket=warehouse_bucket,
+            warehouse_location=warehouse_location,
+            replicas=replicas,
+            namespace=namespace,
+            client_cidrs=client_cidrs,
+            resources=resources,
+        )
+        super().__init__(scope, construct_id)
+        stack = cdk.Stack.of(self)
+        self.pattern = parsed
+        self.platform = platform
+        self.database = database
+        self.image = image
+        self.resources = resources
+        self.client_cidrs = tuple(client_cidrs)
+        self._clients: list[str] = []
+        if warehouse_bucket is None:
+            removal = data_removal_policy(self, removal_policy)
+            key = _kms.new_key(
+                self,
+                "WarehouseKey",
+                description=f"Encrypts the Hive warehouse of {self.node.path}",
+                removal_policy=removal,
+            )
+            warehouse_bucket = _buckets.kms_bucket(
+                self,
+                "Warehouse",
+                key=key,
+                removal_policy=removal,
+                access_logs=_buckets.access_log_bucket(
+                    self, "WarehouseAccessLogs", removal_policy=removal
+                ),
+            )
+        self.warehouse_bucket = warehouse_bucket
+        self.warehouse_location = (
+            warehouse_location or f"s3://{warehouse_bucket.bucket_name}/warehouse/"
+        )
+        self.warehouse_prefix = _prefix_of(self.warehouse_location)
+        self.csi = SecretsStoreCsi.of(self, platform)
+        self.settings = m.metastore_settings(
+            jdbc_url=database.jdbc_url,
+            username=database.username,
+            warehouse=self.warehouse_location,
+            region=stack.region,
+        )
+        self.namespace: str | None = None
+        self.role: ManagedPolicyRole | None = None
+        self.service_host: str | None = None
+        if parsed is MetastorePattern.SIDECAR:
+            self._uri = f"thrift://localhost:{m.THRIFT_PORT}"
+            # Each client team's pods (on the platform's nodes) reach the proxy.
+            database.allow_from(platform.cluster, "Hive Metastore sidecars of Spark drivers")
+        else:
+            self.namespace = namespace
+            self._deploy(namespace, DEFAULT_REPLICAS if replicas is None else replicas)
+            database.allow_from(platform.cluster, f"Hive Metastore pods of {self.node.path}")
+
+    # --- what jobs use ----------------------------------------------------------------------------
+
+    @property
+    def uri(self) -> str:
+        """The Thrift URI Spark uses (an NLB host read at deploy time for ``EXTERNAL``)."""
+        return self._uri
+
+    def spark_conf(self, identity: Identity = Identity.IRSA) -> dict[str, str]:
+        """The Spark properties of a job of this metastore: catalog, URI, warehouse and, for an
+        ``s3a://`` warehouse, the s3a credentials provider of the job's ``identity``."""
+        conf = {
+            "spark.sql.catalogImplementation": "hive",
+            URI_KEY: self.uri,
+            "spark.sql.warehouse.dir": self.warehouse_location,
+        }
+        if self.warehouse_location.startswith("s3a://"):
+            conf["spark.hadoop.fs.s3a.aws.credentials.provider"] = S3A_CREDENTIALS[identity]
+        if self.pattern is MetastorePattern.SIDECAR:
+            # The driver may open its Hive client before the sidecar listens: retry for a minute.
+            conf["spark.hadoop.hive.metastore.connect.retries"] = "12"
+            conf["spark.hadoop.hive.metastore.client.connect.retry.delay"] = "5s"
+        return conf
+
+    def bind(self, target: IJobTarget) -> Contribution:
+        """What a team (or job template) gets: the Spark properties, warehouse access for its
+        job roles and, for ``SIDECAR``, the driver's metastore container and its grants."""
+        role = _job_role(target)
+        check = Checker(None, None, "", where=f"HiveMetastore '{self.node.path}'")
+        self._check_target(check, target, role)
+        check.raise_if_any()
+        assert role is not None
+        statements = list(warehouse_statements(self.warehouse_bucket, self.warehouse_prefix))
+        self._acknowledge_warehouse(target, "Spark jobs")
+        if target.namespace not in self._clients:
+            self._clients.append(target.namespace)
+        conf = self.spark_conf(role.identity_mode)
+        if self.pattern is not MetastorePattern.SIDECAR:
+            return Contribution(spark_conf=conf, policy_statements=statements)
+        self._sidecar_objects(target, role)
+        return Contribution(
+            spark_conf=conf,
+            driver=PodChange(
+                containers=[m.sidecar_container(self.image.uri, self.resources)],
+                volumes=m.volumes(),
+            ),
+            policy_statements=[*statements, *self.database.read_secret_statements()],
+        )
+
+    # --- internals ------------------------------------------------------------------------------
+
+    def _check_target(self, check: Checker, target: Any, role: JobExecutionRole | None) -> None:
+        if role is None:
+            check.add("bind(target)", target, "bind a SparkTeam or a JobTemplate")
+            return
+        if self.pattern is MetastorePattern.SIDECAR:
+            if target.platform is not self.platform:
+                check.add(
+                    "bind(target)",
+                    target.namespace,
+                    "a sidecar metastore runs on its own platform's nodes (the CSI driver and "
+                    "the database's security group are set up there); bind a team of that platform",
+                )
+            ours, theirs = cdk.Stack.of(self.database), cdk.Stack.of(role)
+            for what in ("account", "region"):
+                mine, other = getattr(ours, what), getattr(theirs, what)
+                if not rules.unresolved(mine) and not rules.unresolved(other) and mine != other:
+                    check.add(
+                        "bind(target)",
+                        target.namespace,
+                        f"the team's job role ({what} {other}) cannot read the database secret "
+                        f"of {what} {mine}: the sidecar reads it as the job role; put the team "
+                        "and the database in one account and region",
+                    )
+
+    def _deploy(self, namespace: str, replicas: int) -> None:
+        stack = cdk.Stack.of(self)
+        ns = KubernetesNamespace(self, "Namespace", platform=self.platform, namespace=namespace)
+        self.role = ManagedPolicyRole(
+            self,
+            "Role",
+            assumed_by=iam.SessionTagsPrincipal(iam.ServicePrincipal("pods.eks.amazonaws.com")),
+            description=f"Hive Metastore pods of {self.node.path}: database secret and warehouse",
+        )
+        for statement in (
+            *warehouse_statements(self.warehouse_bucket, self.warehouse_prefix),
+            *self.database.read_secret_statements(),
+        ):
+            self.role.add_to_principal_policy(statement)
+        self._acknowledge_warehouse(self.role, "The metastore")
+        self.pod_identity = eks.CfnPodIdentityAssociation(
+            self,
+            "PodIdentity",
+            cluster_name=self.platform.cluster_name,
+            namespace=namespace,
+            service_account=m.SERVICE_ACCOUNT,
+            role_arn=self.role.role_arn,
+        )
+        self.pod_identity.node.add_dependency(ns.manifest)
+        external = self.pattern is MetastorePattern.EXTERNAL
+        config = ns.add_manifest(
+            "Config",
+            m.service_account(namespace),
+            m.config_map(namespace, self.settings),
+            m.secret_provider_class(
+                namespace,
+                secret_arn=self.database.secret.secret_arn,
+                region=stack.region,
+                use_pod_identity=True,
+            ),
+        )
+        config.node.add_dependency(self.csi.aws_provider)
+        self.workload = ns.add_manifest(
+            "Workload",
+            m.deployment(
+                namespace, image=self.image.uri, replicas=replicas, resources=self.resources
+            ),
+            m.service(namespace, source_ranges=self.client_cidrs if external else ()),
+            m.pod_disruption_budget(namespace),
+        )
+        self.workload.node.add_dependency(config)
+        self.workload.node.add_dependency(self.pod_identity)
+        # Through an NLB with IP targets the pods see the load balancer's addresses in the
+        # metastore cluster's VPC (client IP preservation is off for TCP to IP targets).
+        vpc = getattr(self.platform, "vpc", None)
+        sources = (
+            (*self.client_cidrs, vpc.vpc_cidr_block) if external and vpc else self.client_cidrs
+        )
+        policy = m.network_policy(namespace)
+        policy["spec"] = lazy_any(
+            lambda: m.network_policy(
+                namespace,
+                client_namespaces=() if external else self._clients,
+                client_cidrs=sources,
+            )["spec"]
+        )
+        ns.add_manifest("ClientPolicy", policy)
+        if external:
+            self.service_host = eks.KubernetesObjectValue(
+                self,
+                "LoadBalancerHost",
+                cluster=self.platform.cluster,
+                object_type="service",
+                object_name=m.SERVICE_NAME,
+                object_namespace=namespace,
+                json_path=".status.loadBalancer.ingress[0].hostname",
+                timeout=cdk.Duration.minutes(10),
+            ).value
+            self._uri = f"thrift://{self.service_host}:{m.THRIFT_PORT}"
+            self.node.find_child("LoadBalancerHost").node.add_dependency(self.workload)
+        else:
+            self._uri = m.in_cluster_uri(namespace)
+
+    def _sidecar_objects(self, target: IJobTarget, role: JobExecutionRole) -> None:
+        """The ConfigMap and SecretProviderClass the sidecar reads, in the team's namespace."""
+        stack = cdk.Stack.of(self)
+        namespace = target.namespace
+        manifest = eks.KubernetesManifest(
+            self,
+            f"Sidecar{_pascal(namespace)}",
+            cluster=self.platform.cluster,
+            manifest=[
+                m.config_map(namespace, self.settings),
+                m.secret_provider_class(
+                    namespace,
+                    secret_arn=self.database.secret.secret_arn,
+                    region=stack.region,
+                    use_pod_identity=role.identity_mode is Identity.POD_IDENTITY,
+                ),
+            ],
+        )
+        manifest.node.add_dependency(self.csi.aws_provider)
+        owner = _namespace_construct(target)
+        if owner is not None:
+            manifest.node.add_dependency(owner.manifest)
+
+    def _acknowledge_warehouse(self, scope: Construct, who: str) -> None:
+        _nag.acknowledge_resources(
+            scope,
+            f"{who} create and remove table files under the warehouse prefix only; Hive names "
+            "those objects at run time.",
+            "AwsSolutions-IAM5",
+            [self.warehouse_bucket.arn_for_objects(f"{self.warehouse_prefix}*")],
+        )
+
+
+def warehouse_statements(bucket: s3.IBucket, prefix: str) -> list[iam.PolicyStatement]:
+    """Read and write the warehouse prefix (and list it), with the bucket's key through S3."""
+    statements = [
+        iam.PolicyStatement(
+            actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+            resources=[bucket.arn_for_objects(f"{prefix}*")],
+        ),
+        iam.PolicyStatement(
+            actions=["s3:ListBucket"],
+            resources=[bucket.bucket_arn],
+            conditions={"StringLike": {"s3:prefix": [prefix, f"{prefix}*"]}},
+        ),
+        iam.PolicyStatement(actions=["s3:GetBucketLocation"], resources=[bucket.bucket_arn]),
+    ]
+    key: kms.IKey | None = bucket.encryption_key
+    if key is not None:
+        stack = cdk.Stack.of(bucket)
+        statements.append(
+            iam.PolicyStatement(
+                actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                resources=[key.key_arn],
+                conditions={
+                    "StringEquals": {"kms:ViaService": f"s3.{stack.region}.{stack.url_suffix}"}
+                },
+            )
+        )
+    return statements
+
+
+def _job_role(target: Any) -> JobExecutionRole | None:
+    role = getattr(target, "execution_role", None) or getattr(target, "role", None)
+    return role if isinstance(role, JobExecutionRole) else None
+
+
+def _namespace_construct(target: Any) -> KubernetesNamespace | None:
+    owner = getattr(target, "namespace_construct", None)
+    if owner is None and getattr(target, "team", None) is not None:
+        owner = getattr(target.team, "namespace_construct", None)
+    return owner if isinstance(owner, KubernetesNamespace) else None
+
+
+def _pascal(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("-"))
+
+
+def _prefix_of(location: str) -> str:
+    """The key prefix of a warehouse URI, ending in '/' (``""`` for the bucket's root)."""
+    if rules.unresolved(location):
+        return "warehouse/"
+    rest = location.split("://", 1)[1]
+    _, _, key = rest.partition("/")
+    return key if not key or key.endswith("/") else f"{key}/"
+
+
+def _validate(check: Checker, **props: Any) -> MetastorePattern:
+    parsed = rules.choice(MetastorePattern, props["pattern"])
+    if isinstance(parsed, str):
+        check.add("pattern", props["pattern"], parsed)
+    check_platform(check, props["platform"])
+    if not isinstance(props["database"], MetastoreDatabase):
+        check.add("database", props["database"], "pass a MetastoreDatabase(...)")
+    image = props["image"]
+    if isinstance(image, MetastoreImage):
+        image.check(check, "image")
+    else:
+        check.add("image", image, "pass MetastoreImage(repository=..., tag=...)")
+    bucket = props["warehouse_bucket"]
+    if bucket is not None:
+        check.rule("warehouse_bucket", bucket, rules.interface("an s3.IBucket", "bucket_arn"))
+    location = props["warehouse_location"]
+    if location is not None and check.rule(
+        "warehouse_location", location, rules.warehouse_location
+    ):
+        if bucket is None:
+            check.add(
+                "warehouse_location",
+                location,
+                "a location needs its bucket: pass warehouse_bucket too (or neither, for a new "
+                "bucket)",
+            )
+        elif not rules.unresolved(location) and not rules.unresolved(bucket.bucket_name):
+            named = location.split("://", 1)[1].split("/", 1)[0]
+            if named != bucket.bucket_name:
+                check.add(
+                    "warehouse_location",
+                    location,
+                    f"is not in warehouse_bucket {bucket.bucket_name!r}; use a location in it",
+                )
+    replicas = props["replicas"]
+    replicas_ok = replicas is None or check.rule(
+        "replicas", replicas, rules.integer(1, MAX_REPLICAS, unit="pods")
+    )
+    if replicas_ok and parsed is MetastorePattern.SIDECAR and props["replicas"] is not None:
+        check.add(
+            "replicas",
+            props["replicas"],
+            "a sidecar runs once per driver pod; replicas apply to the cluster-dedicated "
+            "and external patterns",
+        )
+    check.rule("namespace", props["namespace"], rules.namespace)
+    cidrs = props["client_cidrs"]
+    if check.rule("client_cidrs", cidrs, rules.string_list("10.0.0.0/16")):
+        check.each("client_cidrs", cidrs, rules.cidr)
+        if parsed is MetastorePattern.EXTERNAL and not cidrs:
+            check.add(
+                "client_cidrs",
+                list(cidrs),
+                "an external metastore is reached through an internal NLB that admits only "
+                "these networks: list the processing clusters' pod networks (VPC CIDRs)",
+            )
+        if parsed is not MetastorePattern.EXTERNAL and cidrs:
+            check.add(
+                "client_cidrs",
+                list(cidrs),
+                "only the external pattern is reached over the network; bind client teams "
+                "with add_extension instead",
+            )
+    resources = props["resources"]
+    if isinstance(resources, m.MetastoreResources):
+        for field in fields(resources):
+            check.rule(f"resources.{field.name}", getattr(resources, field.name), rules.quantity)
+    else:
+        check.add("resources", resources, "pass MetastoreResources(...) or None")
+    check.raise_if_any()
+    assert isinstance(parsed, MetastorePattern)
+    return parsed
