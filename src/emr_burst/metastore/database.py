@@ -46,12 +46,12 @@ class MetastoreDatabase(Construct):
     when it is removed. Its generated credentials (user ``hive_metastore_user``) live in a
     KMS-encrypted secret; the proxy requires TLS and authenticates with that secret (not IAM:
     the metastore's connection pool cannot refresh IAM tokens). The database's security group
-    admits only the proxy; the proxy's admits only what :meth:`allow_from` names.
+    admits only the proxy; the proxy's admits only the groups :meth:`allow_from` names.
 
     Example::
 
         db = MetastoreDatabase(self, "MetastoreDb", vpc=network.vpc)
-        db.allow_from(platform.cluster, "Hive Metastore pods")
+        db.allow_from(platform.cluster.cluster_security_group, "Hive Metastore pods")
 
     :param vpc: a VPC with isolated subnets in at least two AZs (``Network(...).vpc``).
     :param encryption_key: key of the storage, the secret and the logs.
@@ -193,9 +193,8 @@ class MetastoreDatabase(Construct):
             iam_auth=False,
             debug_logging=False,
         )
-        self.database_security_group.add_ingress_rule(
-            self.proxy_security_group, ec2.Port.tcp(PORT), "RDS Proxy to PostgreSQL"
-        )
+        # DatabaseProxy itself admits the proxy's group to the instance's; the proxy's own
+        # outbound is closed but for that one path.
         self.proxy_security_group.add_egress_rule(
             self.database_security_group, ec2.Port.tcp(PORT), "RDS Proxy to PostgreSQL"
         )
@@ -219,13 +218,16 @@ class MetastoreDatabase(Construct):
         """``jdbc:postgresql://<proxy>:5432/hivemetastore`` with TLS required."""
         return f"jdbc:postgresql://{self.endpoint}:{PORT}/{DATABASE_NAME}?sslmode=require"
 
-    def allow_from(self, peer: ec2.IConnectable, description: str) -> None:
-        """Let ``peer`` (a cluster, a security group) reach the proxy on PostgreSQL's port."""
+    def allow_from(self, group: ec2.ISecurityGroup, description: str) -> None:
+        """Let members of ``group`` (a cluster's nodes, say) reach the proxy on port 5432."""
         check = Checker(None, None, "", where=f"MetastoreDatabase '{self.node.path}'")
-        check.rule("allow_from(peer)", peer, rules.interface("an ec2.IConnectable", "connections"))
+        check.rule(
+            "allow_from(group)",
+            group,
+            rules.interface("an ec2.ISecurityGroup", "security_group_id"),
+        )
         check.raise_if_any()
-        for group in peer.connections.security_groups:
-            self.proxy_security_group.add_ingress_rule(group, ec2.Port.tcp(PORT), description)
+        self.proxy_security_group.add_ingress_rule(group, ec2.Port.tcp(PORT), description)
 
     def read_secret_statements(self) -> list[iam.PolicyStatement]:
         """What a principal needs to read the database secret: the secret, and its key only

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -196,11 +197,11 @@ class HiveMetastore(Construct):
         if parsed is MetastorePattern.SIDECAR:
             self._uri = f"thrift://localhost:{m.THRIFT_PORT}"
             # Each client team's pods (on the platform's nodes) reach the proxy.
-            database.allow_from(platform.cluster, "Hive Metastore sidecars of Spark drivers")
+            database.allow_from(_node_group(platform), "Hive Metastore sidecars of Spark drivers")
         else:
             self.namespace = namespace
             self._deploy(namespace, DEFAULT_REPLICAS if replicas is None else replicas)
-            database.allow_from(platform.cluster, f"Hive Metastore pods of {self.node.path}")
+            database.allow_from(_node_group(platform), f"Hive Metastore pods of {self.node.path}")
 
     # --- what jobs use ----------------------------------------------------------------------------
 
@@ -416,6 +417,14 @@ def warehouse_statements(bucket: s3.IBucket, prefix: str) -> list[iam.PolicyStat
     return statements
 
 
+def _node_group(platform: IEmrEksPlatform) -> ec2.ISecurityGroup:
+    """The cluster security group, which EKS gives the nodes (and so the pods) of the platform;
+    the control plane's own group needs no database access."""
+    group = platform.cluster.cluster_security_group
+    assert group is not None  # checked in _validate
+    return group
+
+
 def _job_role(target: Any) -> JobExecutionRole | None:
     role = getattr(target, "execution_role", None) or getattr(target, "role", None)
     return role if isinstance(role, JobExecutionRole) else None
@@ -445,7 +454,16 @@ def _validate(check: Checker, **props: Any) -> MetastorePattern:
     parsed = rules.choice(MetastorePattern, props["pattern"])
     if isinstance(parsed, str):
         check.add("pattern", props["pattern"], parsed)
-    check_platform(check, props["platform"])
+    if check_platform(check, props["platform"]) and not getattr(
+        props["platform"].cluster, "cluster_security_group", None
+    ):
+        check.add(
+            "platform",
+            props["platform"].node.path,
+            "the database must admit the platform's pods, but this platform's cluster has no "
+            "known cluster security group (an imported cluster without one): import it with "
+            "its cluster security group",
+        )
     if not isinstance(props["database"], MetastoreDatabase):
         check.add("database", props["database"], "pass a MetastoreDatabase(...)")
     image = props["image"]
