@@ -1,0 +1,188 @@
+"""Bad input to the metastore constructs fails at synth time, all problems at once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+
+from emr_burst.core.errors import EmrBurstError
+from emr_burst.emr_eks import EmrEksPlatform, SparkTeam
+from emr_burst.metastore import HiveMetastore, MetastoreDatabase, MetastoreImage, MetastorePattern
+from tests.harness.reference import new_app
+from tests.unit.emr_eks.eks_app import new_stack
+from tests.unit.emr_eks.eks_app import vpc as vpc_without_isolated_subnets
+from tests.unit.metastore.hms_app import IMAGE, platform_in, vpc_with_isolated_subnets
+
+
+@dataclass
+class Base:
+    stack: cdk.Stack
+    platform: EmrEksPlatform
+    database: MetastoreDatabase
+
+
+@pytest.fixture(scope="module")
+def base() -> Base:
+    stack = new_stack("HmsBad")
+    vpc = vpc_with_isolated_subnets(stack)
+    return Base(stack, platform_in(stack, vpc), MetastoreDatabase(stack, "Db", vpc=vpc))
+
+
+def _metastore(base: Base, construct_id: str, **props: Any) -> HiveMetastore:
+    props = {
+        "pattern": MetastorePattern.CLUSTER_DEDICATED,
+        "platform": base.platform,
+        "database": base.database,
+        "image": IMAGE,
+        **props,
+    }
+    return HiveMetastore(base.stack, construct_id, **props)
+
+
+def _props(err: pytest.ExceptionInfo[EmrBurstError]) -> list[str]:
+    return [problem.prop for problem in err.value.problems]
+
+
+@pytest.mark.parametrize("replicas", [0, -1, 2.5, "2", True])
+def test_fails_when_replicas_is_not_a_positive_count(base: Base, replicas: Any) -> None:
+    with pytest.raises(EmrBurstError) as err:
+        _metastore(base, "Bad", replicas=replicas)
+    assert _props(err) == ["replicas"]
+    assert "whole number from 1" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "location", ["hdfs://nn:8020/warehouse", "s3n://lake/warehouse", "/warehouse", "s3://"]
+)
+def test_fails_when_the_warehouse_is_not_s3_or_s3a(base: Base, location: str) -> None:
+    lake = s3.Bucket.from_bucket_name(base.stack, f"Lake{abs(hash(location))}", "lake")
+    with pytest.raises(EmrBurstError) as err:
+        _metastore(base, "Bad", warehouse_bucket=lake, warehouse_location=location)
+    assert _props(err) == ["warehouse_location"]
+    assert "s3:// or s3a://" in str(err.value)
+
+
+def test_fails_when_the_warehouse_is_outside_its_bucket(base: Base) -> None:
+    lake = s3.Bucket.from_bucket_name(base.stack, "OtherLake", "lake")
+    with pytest.raises(EmrBurstError, match="is not in warehouse_bucket 'lake'"):
+        _metastore(base, "Bad", warehouse_bucket=lake, warehouse_location="s3://elsewhere/wh/")
+
+
+@pytest.mark.parametrize("tag", ["", "latest", None, "4.0 .1"])
+def test_fails_when_the_image_has_no_fixed_tag(base: Base, tag: Any) -> None:
+    image = MetastoreImage(repository=IMAGE.repository, tag=tag)
+    with pytest.raises(EmrBurstError) as err:
+        _metastore(base, "Bad", image=image)
+    assert _props(err) == ["image.tag"]
+
+
+def test_fails_when_the_tag_hides_in_the_repository(base: Base) -> None:
+    image = MetastoreImage(repository=f"{IMAGE.repository}:latest", tag="1")
+    with pytest.raises(EmrBurstError, match="without a tag or digest"):
+        _metastore(base, "Bad", image=image)
+
+
+def test_fails_when_the_external_pattern_has_no_network_path_from_clients(base: Base) -> None:
+    with pytest.raises(EmrBurstError) as err:
+        _metastore(base, "Bad", pattern="external")
+    assert _props(err) == ["client_cidrs"]
+    assert "internal NLB" in str(err.value)
+
+
+def test_fails_when_client_cidrs_are_given_to_an_in_cluster_pattern(base: Base) -> None:
+    with pytest.raises(EmrBurstError, match="only the external pattern"):
+        _metastore(base, "Bad", client_cidrs=["10.1.0.0/16"])
+
+
+def test_fails_when_a_sidecar_is_given_replicas(base: Base) -> None:
+    with pytest.raises(EmrBurstError, match="once per driver pod"):
+        _metastore(base, "Bad", pattern=MetastorePattern.SIDECAR, replicas=3)
+
+
+def test_reports_every_problem_at_once(base: Base) -> None:
+    with pytest.raises(EmrBurstError) as err:
+        _metastore(
+            base,
+            "Bad",
+            pattern="sidecr",
+            replicas=0,
+            image=MetastoreImage(repository="hive-metastore", tag="latest"),
+            namespace="kube-hms",
+        )
+    assert _props(err) == ["pattern", "image.repository", "image.tag", "replicas", "namespace"]
+    assert "did you mean 'sidecar'" in str(err.value)
+    assert "HiveMetastore 'HmsBad/Bad'" in str(err.value)
+
+
+def test_fails_when_the_sidecar_team_cannot_read_the_secret() -> None:
+    """A team whose job role lives in another account cannot read the database secret."""
+    app = new_app()
+    home = cdk.Stack(app, "Home", env=cdk.Environment(account="111111111111", region="us-east-1"))
+    away = cdk.Stack(app, "Away", env=cdk.Environment(account="222222222222", region="us-east-1"))
+    vpc = vpc_with_isolated_subnets(home)
+    platform = platform_in(home, vpc)
+    sidecar = HiveMetastore(
+        home,
+        "Sidecar",
+        pattern=MetastorePattern.SIDECAR,
+        platform=platform,
+        database=MetastoreDatabase(home, "Db", vpc=vpc),
+        image=IMAGE,
+    )
+    team = SparkTeam(
+        away,
+        "Team",
+        platform=platform,
+        namespace="away",
+        role_name="away-job",
+        bucket=s3.Bucket(away, "Jobs"),
+        encryption_key=kms.Key(away, "Key"),
+    )
+    with pytest.raises(EmrBurstError) as err:
+        team.add_extension(sidecar)
+    assert "cannot read the database secret of account 111111111111" in str(err.value)
+    # Nothing was applied to the team.
+    assert "spark.sql.catalogImplementation" not in team.spark_conf
+
+
+def test_fails_when_a_sidecar_team_is_on_another_platform(base: Base) -> None:
+    stack = new_stack("HmsElsewhere")
+    other = platform_in(stack, vpc_with_isolated_subnets(stack))
+    sidecar = _metastore(base, "SidecarForOthers", pattern=MetastorePattern.SIDECAR)
+    team = SparkTeam(stack, "Team", platform=other, namespace="elsewhere", role_name="else-job")
+    with pytest.raises(EmrBurstError, match="runs on its own platform's nodes"):
+        team.add_extension(sidecar)
+
+
+def test_database_fails_without_isolated_subnets_and_with_bad_props() -> None:
+    stack = new_stack("DbBad")
+    with pytest.raises(EmrBurstError) as err:
+        MetastoreDatabase(
+            stack,
+            "Db",
+            vpc=vpc_without_isolated_subnets(stack),
+            instance_type="large",
+            backup_retention=cdk.Duration.days(40),
+            multi_az="yes",  # type: ignore[arg-type]
+        )
+    assert _props(err) == ["vpc", "instance_type", "multi_az", "backup_retention"]
+
+
+def test_database_refuses_a_vpc_that_is_not_one(base: Base) -> None:
+    with pytest.raises(EmrBurstError, match=re.escape("expected an ec2.IVpc")):
+        MetastoreDatabase(base.stack, "NoVpc", vpc="vpc-123")  # type: ignore[arg-type]
+
+
+def test_allow_from_takes_a_security_group(base: Base) -> None:
+    with pytest.raises(EmrBurstError, match=re.escape("ec2.ISecurityGroup")):
+        base.database.allow_from("sg-123", "clients")  # type: ignore[arg-type]
+    group = ec2.SecurityGroup(base.stack, "Clients", vpc=base.database.vpc)
+    base.database.allow_from(group, "clients")
+    assert len(base.database.proxy_security_group.node.find_all()) > 1
