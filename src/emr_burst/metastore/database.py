@@ -193,6 +193,11 @@ class MetastoreDatabase(Construct):
             iam_auth=False,
             debug_logging=False,
         )
+        # AWS::RDS::DBProxyTargetGroup has no Tags property (CloudFormation's schema, cfn-lint
+        # F3002); tags applied to the whole stack would otherwise land on it and fail the deploy.
+        target_group = self.proxy.node.find_child("ProxyTargetGroup")
+        assert isinstance(target_group, cdk.CfnResource)
+        target_group.add_property_deletion_override("Tags")
         # DatabaseProxy itself admits the proxy's group to the instance's; the proxy's own
         # outbound is closed but for that one path.
         self.proxy_security_group.add_egress_rule(

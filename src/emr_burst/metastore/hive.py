@@ -319,7 +319,11 @@ class HiveMetastore(Construct):
             m.deployment(
                 namespace, image=self.image.uri, replicas=replicas, resources=self.resources
             ),
-            m.service(namespace, source_ranges=self.client_cidrs if external else ()),
+            m.service(
+                namespace,
+                source_ranges=self.client_cidrs if external else (),
+                subnet_ids=_private_subnets(self.platform) if external else (),
+            ),
             m.pod_disruption_budget(namespace),
         )
         self.workload.node.add_dependency(config)
@@ -423,6 +427,14 @@ def _node_group(platform: IEmrEksPlatform) -> ec2.ISecurityGroup:
     group = platform.cluster.cluster_security_group
     assert group is not None  # checked in _validate
     return group
+
+
+def _private_subnets(platform: IEmrEksPlatform) -> list[str]:
+    """The private subnets of the platform's VPC (where an internal NLB goes), when known."""
+    vpc = getattr(platform, "vpc", None)
+    if vpc is None:
+        return []
+    return list(vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnet_ids)
 
 
 def _job_role(target: Any) -> JobExecutionRole | None:

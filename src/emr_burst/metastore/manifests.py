@@ -251,7 +251,9 @@ def deployment(
     }
 
 
-def service(namespace: str, *, source_ranges: Sequence[str] = ()) -> dict[str, Any]:
+def service(
+    namespace: str, *, source_ranges: Sequence[str] = (), subnet_ids: Sequence[str] = ()
+) -> dict[str, Any]:
     """``hive-metastore-svc`` on 9083: in-cluster, or an internal NLB limited to ``source_ranges``.
 
     With ``source_ranges`` the Service is of type LoadBalancer with the annotations EKS Auto
@@ -271,6 +273,11 @@ def service(namespace: str, *, source_ranges: Sequence[str] = ()) -> dict[str, A
             "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
             "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
         }
+        if subnet_ids:
+            # Named subnets need no ``kubernetes.io/role/internal-elb`` discovery tags.
+            metadata["annotations"]["service.beta.kubernetes.io/aws-load-balancer-subnets"] = (
+                ",".join(subnet_ids)
+            )
     else:
         spec["type"] = "ClusterIP"
     return {"apiVersion": "v1", "kind": "Service", "metadata": metadata, "spec": spec}

@@ -20,6 +20,7 @@ from emr_burst.stacks.hybrid_stacks import (
     HybridComputeStack,
     HybridOnPremStack,
 )
+from emr_burst.stacks.metastore_stacks import ExternalMetastoreStack, HiveMetastoreStack
 from emr_burst.stacks.network_stack import NetworkStack
 
 StackT = TypeVar("StackT", bound=cdk.Stack)
@@ -69,6 +70,9 @@ def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> Refere
         compute_network=compute_network,
         onprem=onprem,
     )
+    hms = {"config": config, "network": network, "platform_stack": platform}
+    stacks.add(HiveMetastoreStack, "HiveMetastore", **hms)
+    stacks.add(ExternalMetastoreStack, "HiveMetastoreExternal", **hms)
     return stacks
 
 

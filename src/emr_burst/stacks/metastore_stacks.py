@@ -1,0 +1,185 @@
+"""Reference stacks of issue 11: Hive Metastore in the design-patterns post's three patterns.
+
+``HiveMetastoreStack`` puts the sidecar and the cluster-dedicated patterns on the platform of
+``EmrEksStack`` (the post's ``analytics-cluster``), each with a Spark team that uses it and a Spark
+SQL job template running Hive scripts. ``ExternalMetastoreStack`` builds the post's
+``hivemetastore-cluster`` (an EKS cluster of its own) with the metastore behind an internal NLB,
+used by a team on the processing platform (the post's ``datascience-cluster``).
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from emr_burst.config import AppConfig
+from emr_burst.config.metastore import DEFAULT_REPOSITORY_NAME
+from emr_burst.core import rules
+from emr_burst.core.iam import ManagedPolicyRole
+from emr_burst.emr_eks import AutoModeCompute, EmrEksPlatform, JobDriver, SparkTeam
+from emr_burst.metastore import HiveMetastore, MetastoreDatabase, MetastoreImage, MetastorePattern
+from emr_burst.stacks._base import BurstStack, placement
+from emr_burst.stacks.emr_eks_stack import EmrEksStack
+from emr_burst.stacks.network_stack import NetworkStack
+
+#: The account and region of the image when neither the image nor the compute side is configured:
+#: AWS's documentation account, so the stack synthesizes; a warning says to configure the image.
+EXAMPLE_ACCOUNT = "123456789012"
+EXAMPLE_REGION = "us-east-1"
+
+#: The Spark SQL post's job: a script of Hive statements with ``-hivevar`` variables given per run.
+HIVE_SQL_PARAMETERS = "-hivevar S3Bucket=${S3Bucket} -hivevar Key_ID=${KeyId}"
+
+
+def metastore_image(scope: Construct, config: AppConfig) -> MetastoreImage:
+    """The configured image, or ``emr-burst/hive-metastore`` in the compute account's ECR."""
+    settings = config.metastore
+    if settings.image_repository:
+        return MetastoreImage(repository=settings.image_repository, tag=settings.image_tag)
+    account, region = config.compute.account, config.compute.region
+    if not account or not region or rules.unresolved(account) or rules.unresolved(region):
+        cdk.Annotations.of(scope).add_warning_v2(
+            "emr-burst:metastore-image-example",
+            "no metastore image configured and no compute account and region to derive it from: "
+            f"the manifests name {EXAMPLE_ACCOUNT}'s ECR; set emr-burst:metastoreImageRepository "
+            "(or emr-burst:computeAccount and emr-burst:computeRegion) before deploying",
+        )
+        account, region = EXAMPLE_ACCOUNT, EXAMPLE_REGION
+    suffix = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+    return MetastoreImage(
+        repository=f"{account}.dkr.ecr.{region}.{suffix}/{DEFAULT_REPOSITORY_NAME}",
+        tag=settings.image_tag,
+    )
+
+
+def _client_team(
+    stack: cdk.Stack, platform: EmrEksPlatform, name: str, config: AppConfig
+) -> SparkTeam:
+    removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+    team = SparkTeam(
+        stack,
+        "".join(part.capitalize() for part in name.split("-")),
+        platform=platform,
+        namespace=name,
+        role_name=f"{stack.stack_name}-{name}-job"[:64],
+        release_label=config.eks.release_label,
+        removal_policy=removal,
+    )
+    submitter = ManagedPolicyRole(
+        team,
+        "SubmitterRole",
+        assumed_by=iam.AccountRootPrincipal(),
+        description=f"Submits Spark jobs to the {name} virtual cluster",
+    )
+    team.grant_start_job_run(submitter)
+    cdk.CfnOutput(team, "VirtualClusterId", value=team.virtual_cluster.virtual_cluster_id)
+    cdk.CfnOutput(team, "SubmitterRoleArn", value=submitter.role_arn)
+    return team
+
+
+class HiveMetastoreStack(BurstStack):
+    """Sidecar and cluster-dedicated metastores on the EMR on EKS platform, one team each."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: AppConfig,
+        network: NetworkStack,
+        platform_stack: EmrEksStack,
+    ) -> None:
+        side = config.compute
+        super().__init__(
+            scope,
+            construct_id,
+            **placement(config, account=side.account, region=side.region),
+            description="emr-burst Hive Metastore: sidecar and cluster-dedicated patterns",
+        )
+        self.add_stack_dependency(platform_stack)
+        platform = platform_stack.platform
+        removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+        image = metastore_image(self, config)
+        self.database = MetastoreDatabase(
+            self, "Database", vpc=network.network.vpc, removal_policy=removal
+        )
+        self.sidecar = HiveMetastore(
+            self,
+            "Sidecar",
+            pattern=MetastorePattern.SIDECAR,
+            platform=platform,
+            database=self.database,
+            image=image,
+            removal_policy=removal,
+        )
+        self.dedicated = HiveMetastore(
+            self,
+            "Dedicated",
+            pattern=MetastorePattern.CLUSTER_DEDICATED,
+            platform=platform,
+            database=self.database,
+            image=image,
+            warehouse_bucket=self.sidecar.warehouse_bucket,
+            warehouse_location=self.sidecar.warehouse_location,
+        )
+        self.sidecar_team = _client_team(self, platform, "hms-sidecar", config)
+        self.sidecar_team.add_extension(self.sidecar)
+        self.dedicated_team = _client_team(self, platform, "hms-dedicated", config)
+        self.dedicated_team.add_extension(self.dedicated)
+        self.hive_sql = self.dedicated_team.add_job_template(
+            "HiveSql", job_driver=JobDriver.spark_sql(spark_sql_parameters=HIVE_SQL_PARAMETERS)
+        )
+        cdk.CfnOutput(self, "WarehouseBucketName", value=self.sidecar.warehouse_bucket.bucket_name)
+        cdk.CfnOutput(self, "DatabaseSecretArn", value=self.database.secret.secret_arn)
+        cdk.CfnOutput(self, "HiveSqlJobTemplateId", value=self.hive_sql.job_template_id)
+
+
+class ExternalMetastoreStack(BurstStack):
+    """The external pattern: a metastore cluster of its own, used by a processing team."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: AppConfig,
+        network: NetworkStack,
+        platform_stack: EmrEksStack,
+    ) -> None:
+        side = config.compute
+        super().__init__(
+            scope,
+            construct_id,
+            **placement(config, account=side.account, region=side.region),
+            description="emr-burst Hive Metastore: external pattern on its own EKS cluster",
+        )
+        self.add_stack_dependency(platform_stack)
+        removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+        vpc = network.network.vpc
+        # The post's hivemetastore-cluster: EKS Auto Mode, whose built-in load balancing creates
+        # the internal NLB of the metastore Service.
+        self.platform = EmrEksPlatform(
+            self,
+            "MetastorePlatform",
+            vpc=vpc,
+            kubernetes_version=config.eks.kubernetes_version,
+            compute=AutoModeCompute(),
+            removal_policy=removal,
+        )
+        self.database = MetastoreDatabase(self, "Database", vpc=vpc, removal_policy=removal)
+        self.metastore = HiveMetastore(
+            self,
+            "External",
+            pattern=MetastorePattern.EXTERNAL,
+            platform=self.platform,
+            database=self.database,
+            image=metastore_image(self, config),
+            client_cidrs=[config.network.cidr],
+            removal_policy=removal,
+        )
+        # The processing cluster (the post's datascience-cluster) is the EMR on EKS platform.
+        self.client_team = _client_team(self, platform_stack.platform, "hms-external", config)
+        self.client_team.add_extension(self.metastore)
+        cdk.CfnOutput(self, "MetastoreUri", value=self.metastore.uri)
+        cdk.CfnOutput(self, "ClusterName", value=self.platform.cluster_name)
