@@ -419,12 +419,8 @@ class _Rows:
             self._irsa(lid, job)
 
     def _irsa(self, lid: str, job: Who) -> None:
-        providers = list(self.of_type("AWS::IAM::OIDCProvider"))
-        if len(providers) != 1:
-            raise LookupError(f"{self.stack}: expected one OIDC provider, found {len(providers)}")
-        provider, props = providers[0]
-        issuer = str(props["Url"]).removeprefix("https://")
-        federated = (issuer, Principal("Federated", self.r.arn(provider)))
+        federated = self._federation(job)
+        issuer = federated[0]
         namespaces = {
             self.r.arn(vc): str(p["ContainerProvider"]["Info"]["EksInfo"]["Namespace"])
             for vc, p in self.of_type("AWS::EMRContainers::VirtualCluster")
@@ -473,6 +469,36 @@ class _Rows:
                     context={"emr-containers:ExecutionRoleArn": other},
                     must_allow=False,
                 )
+
+    def _federation(self, job: Who) -> Who:
+        """(issuer, OIDC provider) of the cluster whose service accounts assume ``job``.
+
+        A team on a platform of another stack (a capability's stack) has neither in its
+        template: both are imports there, read from the job role's own trust statement, so the
+        rows still check the service-account pattern, the audience and the other namespaces.
+        """
+        providers = list(self.of_type("AWS::IAM::OIDCProvider"))
+        local = {
+            self.r.arn(lid): str(props["Url"]).removeprefix("https://") for lid, props in providers
+        }
+        role = self.find("AWS::IAM::Role", job[1].id)
+        trust = self.props[role]["AssumeRolePolicyDocument"] if role else {"Statement": []}
+        trust = json.loads(trust) if isinstance(trust, str) else trust
+        trusted = [
+            (str(s["Principal"]["Federated"]), s.get("Condition", {}).get("StringEquals", {}))
+            for s in trust["Statement"]
+            if "Federated" in s.get("Principal", {})
+        ]
+        for arn, _ in trusted:
+            if arn in local:
+                return local[arn], Principal("Federated", arn)
+        for arn, keys in trusted:
+            audience = next((k for k in keys if k.endswith(":aud")), None)
+            if arn.startswith("<") and audience:  # a provider of another stack
+                return audience.removesuffix(":aud"), Principal("Federated", arn)
+        if len(providers) == 1:  # the role trusts none: its rows fail against this one
+            return next(iter(local.values())), Principal("Federated", next(iter(local)))
+        raise LookupError(f"{self.stack}: expected one OIDC provider, found {len(providers)}")
 
     # -- notifications ---------------------------------------------------------------------------
     def _publish(self, kind: str, who: Who, topic: str, source_arn: str) -> None:
@@ -602,6 +628,102 @@ class _Rows:
                 source_arn=self.r.arn(lid),
             )
 
+    # -- Hive Metastore (issue 11) -----------------------------------------------------------------
+    def _kubernetes_objects(self) -> Iterator[dict[str, Any]]:
+        for _, props in self.of_type("Custom::AWSCDK-EKS-KubernetesResource"):
+            objects = json.loads(str(props["Manifest"]))
+            yield from objects if isinstance(objects, list) else [objects]
+
+    def _secret_reads(self, kind: str, who: Who, secret: str, because: str) -> None:
+        """Reading the database secret: the secret and its key through Secrets Manager."""
+        self.add(kind, who, "secretsmanager:GetSecretValue", secret, because=because)
+        lid = self.find("AWS::SecretsManager::Secret", secret)
+        key = self.props[lid].get("KmsKeyId") if lid else None
+        if key:
+            via = {"kms:ViaService": f"secretsmanager.{self.region}.amazonaws.com"}
+            self.add(f"{kind}-kms", who, "kms:Decrypt", str(key), because=because, context=via)
+
+    def _warehouse(self, kind: str, who: Who, warehouse: str, because: str) -> None:
+        """Table files under the warehouse are written and read; files beside it are not."""
+        root = "s3://" + warehouse.split("://", 1)[1].rstrip("/")
+        table = f"{root}/sales.db/orders/part-00000.parquet"
+        for action in ("s3:PutObject", "s3:GetObject", "s3:DeleteObject"):
+            self.s3(f"{kind}-warehouse", who, action, table, because)
+        bucket = root.removeprefix("s3://").split("/")[0]
+        self.add(
+            f"{kind}-outside-warehouse",
+            who,
+            "s3:PutObject",
+            f"arn:aws:s3:::{bucket}/not-the-warehouse/x",
+            because=f"{because}: outside the warehouse prefix",
+            must_allow=False,
+        )
+
+    def metastores(self) -> None:
+        """The metastore's role reads the database secret and the warehouse; jobs of a team
+        with a sidecar read the secret too; every job that uses a metastore reads and writes
+        the warehouse, and a job of an in-cluster or external metastore never the secret."""
+        objects = list(self._kubernetes_objects())
+        secrets: dict[str, str] = {}
+        for obj in objects:
+            if obj.get("kind") == "SecretProviderClass":
+                entries = json.loads(obj["spec"]["parameters"]["objects"])
+                secrets[obj["metadata"]["namespace"]] = str(entries[0]["objectName"])
+        warehouses = {
+            obj["metadata"]["namespace"]: obj["data"]["HIVE_METASTORE_WAREHOUSE_DIR"]
+            for obj in objects
+            if obj.get("kind") == "ConfigMap" and "HIVE_METASTORE_WAREHOUSE_DIR" in obj["data"]
+        }
+        for lid, props in self.of_type("AWS::EKS::PodIdentityAssociation"):
+            namespace = str(props["Namespace"])
+            if namespace not in secrets or props["ServiceAccount"] != "hive-metastore":
+                continue
+            role = self.role(props["RoleArn"])
+            pods = service("pods.eks.amazonaws.com", lid)
+            for action in ("sts:AssumeRole", "sts:TagSession"):
+                self.add("hms-pod-identity", pods, action, role[1].id, because=f"{lid} RoleArn")
+            because = f"metastore of namespace {namespace!r}"
+            self._secret_reads("hms-role-secret", role, secrets[namespace], because)
+            self._warehouse("hms-role", role, warehouses[namespace], because)
+        namespaces = {
+            self.r.arn(vc): str(p["ContainerProvider"]["Info"]["EksInfo"]["Namespace"])
+            for vc, p in self.of_type("AWS::EMRContainers::VirtualCluster")
+        }
+        for lid, props in self.of_type("AWS::EMRContainers::JobTemplate"):
+            data = props["JobTemplateData"]
+            job = self.role(data["ExecutionRoleArn"])
+            for item in data.get("ConfigurationOverrides", {}).get("ApplicationConfiguration", []):
+                warehouse = item.get("Properties", {}).get("spark.sql.warehouse.dir")
+                if item["Classification"] != "spark-defaults" or not warehouse:
+                    continue
+                self._warehouse("hms-job", job, str(warehouse), f"{lid} spark.sql.warehouse.dir")
+                uri = item["Properties"].get("spark.hadoop.hive.metastore.uris", "")
+                team = {
+                    ns for vc, ns in namespaces.items() if vc == str(data.get("VirtualClusterId"))
+                }
+                sidecar = str(uri).startswith("thrift://localhost:")
+                for secret in sorted(set(secrets.values())):
+                    if sidecar:
+                        self._secret_reads("hms-sidecar-secret", job, secret, f"{lid} sidecar")
+                    else:
+                        self.add(
+                            "hms-job-secret",
+                            job,
+                            "secretsmanager:GetSecretValue",
+                            secret,
+                            because=f"{lid} jobs of an in-cluster or external metastore {team}",
+                            must_allow=False,
+                        )
+        for secret in sorted(set(secrets.values())):
+            self.add(
+                "hms-secret-foreign",
+                FOREIGN_ROLE,
+                "secretsmanager:GetSecretValue",
+                secret,
+                because="a role of another account reads the metastore's database secret",
+                must_allow=False,
+            )
+
 
 #: ``aws s3 cp <source> <target>`` in a step's shell command.
 _S3_COPY = re.compile(r"aws s3 cp (\S+) (\S+)")
@@ -632,4 +754,5 @@ def stack_access(stack: str, template: Mapping[str, Any], region: str) -> StackA
     rows.flow_logs()
     rows.encrypted_log_groups()
     rows.access_logs()
+    rows.metastores()
     return StackAccess(stack, rows.r, rows.policies, rows.rows)

@@ -217,6 +217,10 @@ def template_policies(resolver: Resolver) -> TemplatePolicies:
         kind = resource["Type"]
         if kind in ("AWS::S3::Bucket", "AWS::SNS::Topic", "AWS::KMS::Key", "AWS::IAM::Role"):
             found.owned.add(resolver.arn(logical_id))
+        if kind in ("AWS::SecretsManager::Secret", "AWS::SecretsManager::SecretTargetAttachment"):
+            # A secret of the template (an attachment's Ref is its secret's ARN): its resource
+            # policy, when it has none, admits no other account.
+            found.owned.add(resolver.ref(logical_id))
         if kind == "AWS::IAM::ManagedPolicy":
             props = resolver.resolve(resource.get("Properties", {}))
             managed_by_arn[resolver.arn(logical_id)] = Policy.from_document(

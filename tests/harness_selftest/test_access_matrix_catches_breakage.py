@@ -204,3 +204,57 @@ def test_log_rows_fail_when_the_log_grant_loses_its_star(reference: BuiltApp, st
     assert len(broken) == 1
     assert "ClusterInstanceRole" in broken[0]
     assert '"Action": "s3:PutObject"' in broken[0]
+
+
+# --- Hive Metastore (issue 11) ------------------------------------------------------------------
+
+
+def _drop_actions(prefix: str) -> Callable[[Template], None]:
+    """A change that removes every statement granting ``prefix*`` actions from managed policies."""
+
+    def change(template: Template) -> None:
+        for policy in _resources(template, "AWS::IAM::ManagedPolicy").values():
+            document = policy["Properties"]["PolicyDocument"]
+            document["Statement"] = [
+                s
+                for s in document["Statement"]
+                if not any(str(a).startswith(prefix) for a in _as_list(s["Action"]))
+            ]
+
+    return change
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_a_metastore_role_without_the_secret_fails(reference: BuiltApp) -> None:
+    stack = "EmrBurstHiveMetastore"
+    assert _problems(_matrix(reference, stack, lambda t: None), "hms-role-secret") == []
+    problems = _problems(
+        _matrix(reference, stack, _drop_actions("secretsmanager:")), "hms-role-secret"
+    )
+    assert len(problems) == 1, problems
+    assert "secretsmanager:GetSecretValue" in problems[0]
+    assert "Add to an identity policy of" in problems[0]
+    # The sidecar's job role loses it too.
+    broken = _matrix(reference, stack, _drop_actions("secretsmanager:"))
+    assert _problems(broken, "hms-sidecar-secret")
+
+
+def test_jobs_without_the_warehouse_fail_and_a_widened_job_role_is_caught(
+    reference: BuiltApp,
+) -> None:
+    stack = "EmrBurstHiveMetastore"
+    assert _problems(_matrix(reference, stack, _drop_actions("s3:Delete")), "hms-job-warehouse")
+
+    def widen(template: Template) -> None:
+        """Every managed policy of the stack may also read every secret."""
+        for policy in _resources(template, "AWS::IAM::ManagedPolicy").values():
+            policy["Properties"]["PolicyDocument"]["Statement"].append(
+                {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*"}
+            )
+
+    problems = _problems(_matrix(reference, stack, widen), "hms-job-secret")
+    assert problems
+    assert all("must be denied but is allowed by" in p for p in problems)

@@ -278,6 +278,21 @@ class MetastoreDatabase(Construct):
                 "AmazonRDSEnhancedMonitoringRole"
             ],
         )
+        _nag.acknowledge(
+            self.instance,
+            "RDS automated backups with point-in-time recovery are on (7 days unless configured) "
+            "and removal leaves a final snapshot; AWS Backup plans are an account-wide choice "
+            "that selects resources by tag outside this construct.",
+            *_nag.across_packs("RDSInBackupPlan"),
+        )
+        _nag.acknowledge(
+            self.database_security_group,
+            "The only ingress rule admits the RDS Proxy's security group on the instance's own "
+            "port, which CloudFormation reads from the instance (a GetAtt nag cannot evaluate); "
+            "no CIDR range can reach the database at all.",
+            *_nag.across_packs("EC2RestrictedCommonPorts"),
+            *_nag.across_packs("EC2RestrictedSSH"),
+        )
         if not rotated:
             _nag.acknowledge(
                 self.instance,

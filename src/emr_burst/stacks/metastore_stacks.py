@@ -15,8 +15,11 @@ from constructs import Construct
 
 from emr_burst.config import AppConfig
 from emr_burst.config.metastore import DEFAULT_REPOSITORY_NAME
+from emr_burst.core import buckets as _buckets
+from emr_burst.core import kms as _kms
 from emr_burst.core import rules
 from emr_burst.core.iam import ManagedPolicyRole
+from emr_burst.core.removal import data_removal_policy
 from emr_burst.emr_eks import AutoModeCompute, EmrEksPlatform, JobDriver, SparkTeam
 from emr_burst.metastore import HiveMetastore, MetastoreDatabase, MetastoreImage, MetastorePattern
 from emr_burst.stacks._base import BurstStack, placement
@@ -53,8 +56,37 @@ def metastore_image(scope: Construct, config: AppConfig) -> MetastoreImage:
     )
 
 
+class _JobStorage(Construct):
+    """The client teams' scripts, data and logs, in this stack (one prefix per team): the
+    platform's job bucket lives in another stack, and a team's grants and its job template's
+    log URI then name the bucket in one template."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: AppConfig) -> None:
+        super().__init__(scope, construct_id)
+        requested = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+        removal = data_removal_policy(self, requested)
+        self.key = _kms.new_key(
+            self,
+            "Key",
+            description=f"Job bucket and logs of {self.node.path}",
+            removal_policy=removal,
+        )
+        _kms.allow_cloudwatch_logs(self.key)
+        self.bucket = _buckets.kms_bucket(
+            self,
+            "Bucket",
+            key=self.key,
+            removal_policy=removal,
+            access_logs=_buckets.access_log_bucket(self, "AccessLogs", removal_policy=removal),
+        )
+
+
 def _client_team(
-    stack: cdk.Stack, platform: EmrEksPlatform, name: str, config: AppConfig
+    stack: cdk.Stack,
+    platform: EmrEksPlatform,
+    name: str,
+    config: AppConfig,
+    storage: _JobStorage,
 ) -> SparkTeam:
     removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
     team = SparkTeam(
@@ -64,6 +96,8 @@ def _client_team(
         namespace=name,
         role_name=f"{stack.stack_name}-{name}-job"[:64],
         release_label=config.eks.release_label,
+        bucket=storage.bucket,
+        encryption_key=storage.key,
         removal_policy=removal,
     )
     submitter = ManagedPolicyRole(
@@ -123,9 +157,10 @@ class HiveMetastoreStack(BurstStack):
             warehouse_bucket=self.sidecar.warehouse_bucket,
             warehouse_location=self.sidecar.warehouse_location,
         )
-        self.sidecar_team = _client_team(self, platform, "hms-sidecar", config)
+        storage = _JobStorage(self, "Jobs", config=config)
+        self.sidecar_team = _client_team(self, platform, "hms-sidecar", config, storage)
         self.sidecar_team.add_extension(self.sidecar)
-        self.dedicated_team = _client_team(self, platform, "hms-dedicated", config)
+        self.dedicated_team = _client_team(self, platform, "hms-dedicated", config, storage)
         self.dedicated_team.add_extension(self.dedicated)
         self.hive_sql = self.dedicated_team.add_job_template(
             "HiveSql", job_driver=JobDriver.spark_sql(spark_sql_parameters=HIVE_SQL_PARAMETERS)
@@ -179,7 +214,10 @@ class ExternalMetastoreStack(BurstStack):
             removal_policy=removal,
         )
         # The processing cluster (the post's datascience-cluster) is the EMR on EKS platform.
-        self.client_team = _client_team(self, platform_stack.platform, "hms-external", config)
+        storage = _JobStorage(self, "Jobs", config=config)
+        self.client_team = _client_team(
+            self, platform_stack.platform, "hms-external", config, storage
+        )
         self.client_team.add_extension(self.metastore)
         cdk.CfnOutput(self, "MetastoreUri", value=self.metastore.uri)
         cdk.CfnOutput(self, "ClusterName", value=self.platform.cluster_name)
