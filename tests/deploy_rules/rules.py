@@ -255,6 +255,93 @@ def team_namespaces_are_isolated(template: Template) -> list[str]:
     return problems
 
 
+# --- Hive Metastore (issue 11) ------------------------------------------------------------------
+
+#: Charts whose CRDs (SecretProviderClass) must exist before a manifest naming one is applied.
+SECRETS_STORE_CHARTS = ("secrets-store-csi-driver", "secrets-store-csi-driver-provider-aws")
+_TLS_MODES = ("sslmode=require", "sslmode=verify-ca", "sslmode=verify-full")
+
+
+def _containers(obj: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    spec = obj.get("spec", {})
+    pod = spec.get("template", {}).get("spec", {}) if obj.get("kind") != "Pod" else spec
+    for key in ("containers", "initContainers"):
+        yield from pod.get(key, [])
+
+
+def no_literal_passwords_in_manifests(template: Template) -> list[str]:
+    """A password written into a manifest is readable by anyone who can read the object (and
+    sits in the CloudFormation template): containers take secrets from files or Secrets, and
+    ConfigMaps hold no password."""
+    problems = []
+    for obj in kubernetes_objects(template):
+        name = f"{obj.get('kind')}/{obj.get('metadata', {}).get('name')}"
+        for container in _containers(obj):
+            for env in container.get("env", []):
+                key = str(env.get("name", "")).upper()
+                if "PASSWORD" in key and not key.endswith("_FILE") and "value" in env:
+                    problems.append(
+                        f"{name}: container {container.get('name')!r} sets {env['name']} to a "
+                        "literal; mount it from Secrets Manager (Secrets Store CSI) instead."
+                    )
+        if obj.get("kind") == "ConfigMap":
+            for key in obj.get("data", {}):
+                if "PASSWORD" in key.upper() and not key.upper().endswith("_FILE"):
+                    problems.append(f"{name}: ConfigMap key {key} holds a password; remove it.")
+    return problems
+
+
+def secret_provider_classes_wait_for_their_crd(template: Template) -> list[str]:
+    """A SecretProviderClass applied before the Secrets Store CSI charts installed its CRD fails
+    the deploy (no such kind); its manifest must depend on the chart resources."""
+    charts = {
+        logical_id
+        for logical_id, chart in _resources(template, "Custom::AWSCDK-EKS-HelmChart")
+        if chart.get("Properties", {}).get("Chart") in SECRETS_STORE_CHARTS
+    }
+    problems = []
+    for logical_id, resource in _resources(template, "Custom::AWSCDK-EKS-KubernetesResource"):
+        if "SecretProviderClass" not in json.dumps(resource.get("Properties", {})):
+            continue
+        depends = resource.get("DependsOn", [])
+        depends = [depends] if isinstance(depends, str) else depends
+        if not charts & set(depends):
+            problems.append(
+                f"{logical_id}: applies a SecretProviderClass but does not depend on the Secrets "
+                "Store CSI charts of this template; CloudFormation may apply it before the CRD "
+                "exists."
+            )
+    return problems
+
+
+def metastore_connects_with_tls(template: Template) -> list[str]:
+    """An RDS Proxy with RequireTLS refuses connections without TLS: a metastore JDBC URL that
+    does not ask for it fails at the first connection."""
+    tls = any(
+        proxy.get("Properties", {}).get("RequireTLS") is True
+        for _, proxy in _resources(template, "AWS::RDS::DBProxy")
+    )
+    problems = []
+    for obj in kubernetes_objects(template):
+        url = (
+            obj.get("data", {}).get("HIVE_METASTORE_DB_URL")
+            if obj.get("kind") == "ConfigMap"
+            else None
+        )
+        if url is None:
+            continue
+        if not url.startswith("jdbc:postgresql://"):
+            problems.append(
+                f"ConfigMap/{obj['metadata']['name']}: {url!r} is not a PostgreSQL URL."
+            )
+        elif tls and not any(mode in url for mode in _TLS_MODES):
+            problems.append(
+                f"ConfigMap/{obj['metadata']['name']} in {obj['metadata'].get('namespace')!r}: "
+                f"the proxy requires TLS but {url!r} does not ask for it; add ?sslmode=require."
+            )
+    return problems
+
+
 RULES: dict[str, Rule] = {
     "emr-managed-policy-tag": emr_clusters_carry_the_managed_policy_tag,
     "name-lengths": literal_names_fit,
@@ -263,4 +350,7 @@ RULES: dict[str, Rule] = {
     "hdfs-not-on-spot": hdfs_core_nodes_are_on_demand,
     "service-principal-source": service_principals_are_bound_to_their_source,
     "team-isolation": team_namespaces_are_isolated,
+    "no-literal-passwords": no_literal_passwords_in_manifests,
+    "secret-provider-class-after-crd": secret_provider_classes_wait_for_their_crd,
+    "metastore-tls": metastore_connects_with_tls,
 }

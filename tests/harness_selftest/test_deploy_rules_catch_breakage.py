@@ -171,3 +171,67 @@ def test_manifests_joined_with_tokens_are_read() -> None:
         },
     }
     assert [o["kind"] for o in rules.kubernetes_objects(_template(M=joined))] == ["ConfigMap"]
+
+
+# --- Hive Metastore (issue 11) ------------------------------------------------------------------
+
+SPC: dict[str, Any] = {
+    "apiVersion": "secrets-store.csi.x-k8s.io/v1",
+    "kind": "SecretProviderClass",
+    "metadata": {"name": "hive-metastore-db", "namespace": "hms"},
+    "spec": {"provider": "aws", "parameters": {"objects": "[]"}},
+}
+CHART = {
+    "Type": "Custom::AWSCDK-EKS-HelmChart",
+    "Properties": {"Chart": "secrets-store-csi-driver-provider-aws"},
+}
+
+
+def test_literal_password_rule() -> None:
+    container = {
+        "name": "hms",
+        "image": "x:1",
+        "env": [{"name": "DB_PASSWORD_FILE", "value": "/mnt/p"}],
+    }
+    pod = {"kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [container]}}
+    assert rules.no_literal_passwords_in_manifests(_template(M=_manifest(pod))) == []
+    leaked = copy.deepcopy(pod)
+    leaked["spec"]["containers"][0]["env"].append(
+        {"name": "HIVE_METASTORE_DB_PASSWORD", "value": "s3cret"}
+    )
+    config = {"kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"DB_PASSWORD": "s3cret"}}
+    problems = rules.no_literal_passwords_in_manifests(_template(M=_manifest(leaked, config)))
+    assert len(problems) == 2
+    assert "HIVE_METASTORE_DB_PASSWORD to a literal" in problems[0]
+    assert "ConfigMap key DB_PASSWORD" in problems[1]
+
+
+def test_secret_provider_class_ordering_rule() -> None:
+    ordered = _manifest(SPC) | {"DependsOn": ["Chart"]}
+    assert rules.secret_provider_classes_wait_for_their_crd(_template(Chart=CHART, M=ordered)) == []
+    (problem,) = rules.secret_provider_classes_wait_for_their_crd(
+        _template(Chart=CHART, M=_manifest(SPC))
+    )
+    assert problem.startswith("M: applies a SecretProviderClass")
+
+
+def test_metastore_tls_rule() -> None:
+    proxy = {"Type": "AWS::RDS::DBProxy", "Properties": {"RequireTLS": True}}
+
+    def config(url: str) -> dict[str, Any]:
+        return _manifest(
+            {
+                "kind": "ConfigMap",
+                "metadata": {"name": "hms", "namespace": "a"},
+                "data": {"HIVE_METASTORE_DB_URL": url},
+            }
+        )
+
+    good = "jdbc:postgresql://proxy:5432/hivemetastore?sslmode=require"
+    assert rules.metastore_connects_with_tls(_template(P=proxy, M=config(good))) == []
+    (problem,) = rules.metastore_connects_with_tls(
+        _template(P=proxy, M=config("jdbc:postgresql://proxy:5432/hivemetastore"))
+    )
+    assert "add ?sslmode=require" in problem
+    (problem,) = rules.metastore_connects_with_tls(_template(M=config("jdbc:mysql://db:3306/hms")))
+    assert "not a PostgreSQL URL" in problem
