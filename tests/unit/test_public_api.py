@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-from emr_burst import constructs
+from emr_burst import constructs, metastore
 
 #: ``emr_burst.constructs.__all__`` of release 0.1.0, before the package-per-capability layout.
 FIRST_RELEASE = [
@@ -75,3 +75,20 @@ def test_constructs_reexports_every_public_name_of_each_package(package: str) ->
     for name in getattr(module, "__all__", ()):
         assert getattr(constructs, name) is getattr(module, name), name
         assert name in constructs.__all__, name
+
+
+#: The Hive Metastore capability (issue 11), importable from the stable surface.
+METASTORE = [
+    "HiveMetastore",
+    "MetastoreDatabase",
+    "MetastoreImage",
+    "MetastorePattern",
+    "MetastoreResources",
+    "SecretsStoreCsi",
+]
+
+
+@pytest.mark.parametrize("name", METASTORE)
+def test_metastore_names_import_from_constructs(name: str) -> None:
+    assert getattr(constructs, name) is getattr(metastore, name)
+    assert name in constructs.__all__

@@ -67,6 +67,14 @@ from emr_burst.hybrid import (
     PeerSide,
     PrimaryAddress,
 )
+from emr_burst.metastore import (
+    HiveMetastore,
+    MetastoreDatabase,
+    MetastoreImage,
+    MetastorePattern,
+    MetastoreResources,
+    SecretsStoreCsi,
+)
 from emr_burst.network import (
     InterfaceEndpoint,
     Network,
@@ -92,6 +100,7 @@ __all__ = [
     "EmrVirtualCluster",
     "EngineCatalog",
     "GlueAccess",
+    "HiveMetastore",
     "HybridPeerAccess",
     "HybridPeering",
     "HybridPeeringAccepter",
@@ -112,6 +121,10 @@ __all__ = [
     "LakeFormationAuthorization",
     "ManagedPolicyRole",
     "Market",
+    "MetastoreDatabase",
+    "MetastoreImage",
+    "MetastorePattern",
+    "MetastoreResources",
     "NamespaceQuota",
     "Network",
     "NodeGroup",
@@ -124,6 +137,7 @@ __all__ = [
     "QueryEngine",
     "RangerAuthorization",
     "ScalingLimits",
+    "SecretsStoreCsi",
     "SparkPlacement",
     "SparkTeam",
     "SpotAllocationStrategy",
