@@ -193,7 +193,11 @@ def test_literal_password_rule() -> None:
         "image": "x:1",
         "env": [{"name": "DB_PASSWORD_FILE", "value": "/mnt/p"}],
     }
-    pod = {"kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [container]}}
+    pod: dict[str, Any] = {
+        "kind": "Pod",
+        "metadata": {"name": "p"},
+        "spec": {"containers": [container]},
+    }
     assert rules.no_literal_passwords_in_manifests(_template(M=_manifest(pod))) == []
     leaked = copy.deepcopy(pod)
     leaked["spec"]["containers"][0]["env"].append(

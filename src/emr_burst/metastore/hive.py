@@ -235,7 +235,10 @@ class HiveMetastore(Construct):
         check.raise_if_any()
         assert role is not None
         statements = list(warehouse_statements(self.warehouse_bucket, self.warehouse_prefix))
-        self._acknowledge_warehouse(target, "Spark jobs")
+        # On the team (or template): the statements reach every job role below it.
+        self._acknowledge_warehouse(
+            target if isinstance(target, Construct) else role.role, "Spark jobs"
+        )
         if target.namespace not in self._clients:
             self._clients.append(target.namespace)
         conf = self.spark_conf(role.identity_mode)

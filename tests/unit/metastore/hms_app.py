@@ -8,12 +8,13 @@ from typing import Any
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk.assertions import Template
 
 from emr_burst.emr_eks import AutoModeCompute, EmrEksPlatform, SparkTeam
 from emr_burst.metastore import HiveMetastore, MetastoreDatabase, MetastoreImage, MetastorePattern
 from tests.harness.checks import manifests_in
-from tests.unit.emr_eks.eks_app import layer, new_stack
+from tests.unit.emr_eks.eks_app import KUBECTL_LAYER_ARN, new_stack
 
 IMAGE = MetastoreImage(
     repository="123456789012.dkr.ecr.us-east-1.amazonaws.com/hive-metastore", tag="4.0.1-1"
@@ -37,7 +38,9 @@ def vpc_with_isolated_subnets(stack: cdk.Stack, construct_id: str = "Vpc") -> ec
 
 
 def platform_in(stack: cdk.Stack, vpc: ec2.IVpc, construct_id: str = "Platform") -> EmrEksPlatform:
-    kubectl = stack.node.try_find_child("KubectlLayer") or layer(stack)
+    kubectl = lambda_.LayerVersion.from_layer_version_arn(
+        stack, f"{construct_id}KubectlLayer", KUBECTL_LAYER_ARN
+    )
     return EmrEksPlatform(
         stack, construct_id, vpc=vpc, kubectl_layer=kubectl, compute=AutoModeCompute()
     )

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import aws_cdk as cdk
 import yaml
 from aws_cdk import aws_s3 as s3
+from constructs import Construct
 
 from emr_burst.core import versions
 from emr_burst.emr_eks import Identity, SparkTeam
@@ -22,6 +24,12 @@ from tests.unit.metastore.hms_app import (
     platform_in,
     vpc_with_isolated_subnets,
 )
+
+
+def _logical_id(stack: cdk.Stack, construct: Construct) -> str:
+    child = construct.node.default_child
+    assert isinstance(child, cdk.CfnElement)
+    return stack.get_logical_id(child)
 
 
 def _spark_defaults(app: HmsApp, team: SparkTeam) -> dict[str, Any]:
@@ -200,9 +208,8 @@ def test_dedicated_metastore_runs_under_its_own_pod_identity_role(app: HmsApp) -
     assert ours[0]["Namespace"] == "hive-metastore"
     role = app.dedicated.role
     assert role is not None
-    assert ours[0]["RoleArn"] == {
-        "Fn::GetAtt": [app.stack.get_logical_id(role.node.default_child), "Arn"]
-    }  # type: ignore[arg-type]
+    role_id = _logical_id(app.stack, role)
+    assert ours[0]["RoleArn"] == {"Fn::GetAtt": [role_id, "Arn"]}
     policy = app.policy_text(role)
     assert "secretsmanager:GetSecretValue" in policy
     assert "s3:PutObject" in policy
@@ -260,9 +267,7 @@ def test_external_uri_is_the_load_balancer_host_read_at_deploy_time(ext: Externa
 
 def test_external_database_admits_only_the_metastore_cluster(ext: ExternalApp) -> None:
     ingress = ext.template.find_resources("AWS::EC2::SecurityGroupIngress")
-    proxy_sg = ext.stack.get_logical_id(
-        ext.metastore.database.proxy_security_group.node.default_child
-    )  # type: ignore[arg-type]
+    proxy_sg = _logical_id(ext.stack, ext.metastore.database.proxy_security_group)
     sources = [
         json.dumps(r["Properties"]["SourceSecurityGroupId"])
         for r in ingress.values()
