@@ -172,6 +172,11 @@ class MetastoreDatabase(Construct):
         secret = self.instance.secret
         assert secret is not None
         self.secret: secretsmanager.ISecret = secret
+        # The generated secret is deleted with the stack by default; the credentials of a
+        # snapshotted database are kept with it (and with its key).
+        generated = self.instance.node.find_child("Secret")
+        assert isinstance(generated, secretsmanager.Secret)
+        generated.apply_removal_policy(key_removal)
         if rotation is not None:
             self.instance.add_rotation_single_user(automatically_after=rotation)
         self.proxy_role = ManagedPolicyRole(
