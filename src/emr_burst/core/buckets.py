@@ -12,6 +12,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from emr_burst.core import kms as _kms
 from emr_burst.core import nag as _nag
 from emr_burst.core.errors import Checker
 
@@ -91,3 +92,22 @@ def kms_bucket(
         )
     _nag.acknowledge(bucket, _NO_REPLICATION, *_nag.across_packs("S3BucketReplicationEnabled"))
     return bucket
+
+
+def logged_kms_bucket(
+    scope: Construct, construct_id: str, *, description: str, removal_policy: cdk.RemovalPolicy
+) -> s3.Bucket:
+    """A KMS bucket with a key of its own (``<id>Key``) and its access-log bucket
+    (``<id>AccessLogs``); the key is ``bucket.encryption_key``."""
+    key = _kms.new_key(
+        scope, f"{construct_id}Key", description=description, removal_policy=removal_policy
+    )
+    return kms_bucket(
+        scope,
+        construct_id,
+        key=key,
+        removal_policy=removal_policy,
+        access_logs=access_log_bucket(
+            scope, f"{construct_id}AccessLogs", removal_policy=removal_policy
+        ),
+    )

@@ -111,19 +111,20 @@ class MetastoreDatabase(Construct):
             removal_policy=key_removal,
         )
         isolated = ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED)
-        self.database_security_group = ec2.SecurityGroup(
-            self,
-            "DatabaseSecurityGroup",
-            vpc=vpc,
-            description="Hive Metastore database: PostgreSQL from its RDS Proxy only",
-            allow_all_outbound=False,
-        )
-        self.proxy_security_group = ec2.SecurityGroup(
-            self,
-            "ProxySecurityGroup",
-            vpc=vpc,
-            description="Hive Metastore RDS Proxy: PostgreSQL from the metastore clients only",
-            allow_all_outbound=False,
+        self.database_security_group, self.proxy_security_group = (
+            ec2.SecurityGroup(
+                self, construct, vpc=vpc, description=description, allow_all_outbound=False
+            )
+            for construct, description in (
+                (
+                    "DatabaseSecurityGroup",
+                    "Hive Metastore database: PostgreSQL from its proxy only",
+                ),
+                (
+                    "ProxySecurityGroup",
+                    "Hive Metastore RDS Proxy: PostgreSQL from its clients only",
+                ),
+            )
         )
         self.instance = rds.DatabaseInstance(
             self,

@@ -21,7 +21,6 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from emr_burst.core import buckets as _buckets
-from emr_burst.core import kms as _kms
 from emr_burst.core import nag as _nag
 from emr_burst.core import rules
 from emr_burst.core.errors import Checker
@@ -163,21 +162,11 @@ class HiveMetastore(Construct):
         self.client_cidrs = tuple(client_cidrs)
         self._clients: list[str] = []
         if warehouse_bucket is None:
-            removal = data_removal_policy(self, removal_policy)
-            key = _kms.new_key(
-                self,
-                "WarehouseKey",
-                description=f"Encrypts the Hive warehouse of {self.node.path}",
-                removal_policy=removal,
-            )
-            warehouse_bucket = _buckets.kms_bucket(
+            warehouse_bucket = _buckets.logged_kms_bucket(
                 self,
                 "Warehouse",
-                key=key,
-                removal_policy=removal,
-                access_logs=_buckets.access_log_bucket(
-                    self, "WarehouseAccessLogs", removal_policy=removal
-                ),
+                description=f"Encrypts the Hive warehouse of {self.node.path}",
+                removal_policy=data_removal_policy(self, removal_policy),
             )
         self.warehouse_bucket = warehouse_bucket
         self.warehouse_location = (

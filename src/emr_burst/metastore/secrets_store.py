@@ -27,27 +27,36 @@ class SecretsStoreCsi(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, platform: IEmrEksPlatform) -> None:
         super().__init__(scope, construct_id)
-        self.driver = eks.HelmChart(
-            self,
-            "Driver",
-            cluster=platform.cluster,
-            chart=versions.SECRETS_STORE_CSI_DRIVER_CHART,
-            repository=versions.SECRETS_STORE_CSI_DRIVER_REPOSITORY,
-            version=versions.SECRETS_STORE_CSI_DRIVER_VERSION,
-            release="csi-secrets-store",
-            namespace="kube-system",
-            values={"syncSecret": {"enabled": False}, "enableSecretRotation": False},
-        )
-        self.aws_provider = eks.HelmChart(
-            self,
-            "AwsProvider",
-            cluster=platform.cluster,
-            chart=versions.SECRETS_STORE_AWS_PROVIDER_CHART,
-            repository=versions.SECRETS_STORE_AWS_PROVIDER_REPOSITORY,
-            version=versions.SECRETS_STORE_AWS_PROVIDER_VERSION,
-            release="secrets-provider-aws",
-            namespace="kube-system",
-            values={"secrets-store-csi-driver": {"install": False}},
+        self.driver, self.aws_provider = (
+            eks.HelmChart(
+                self,
+                construct,
+                cluster=platform.cluster,
+                chart=chart,
+                repository=repository,
+                version=version,
+                release=release,
+                namespace="kube-system",
+                values=values,
+            )
+            for construct, chart, repository, version, release, values in (
+                (
+                    "Driver",
+                    versions.SECRETS_STORE_CSI_DRIVER_CHART,
+                    versions.SECRETS_STORE_CSI_DRIVER_REPOSITORY,
+                    versions.SECRETS_STORE_CSI_DRIVER_VERSION,
+                    "csi-secrets-store",
+                    {"syncSecret": {"enabled": False}, "enableSecretRotation": False},
+                ),
+                (
+                    "AwsProvider",
+                    versions.SECRETS_STORE_AWS_PROVIDER_CHART,
+                    versions.SECRETS_STORE_AWS_PROVIDER_REPOSITORY,
+                    versions.SECRETS_STORE_AWS_PROVIDER_VERSION,
+                    "secrets-provider-aws",
+                    {"secrets-store-csi-driver": {"install": False}},
+                ),
+            )
         )
         self.aws_provider.node.add_dependency(self.driver)
 

@@ -186,13 +186,7 @@ def add_reference_teams(
             argument_parameters=("Arguments",),
             removal_policy=removal,
         )
-        submitter = ManagedPolicyRole(
-            team,
-            "SubmitterRole",
-            assumed_by=iam.AccountRootPrincipal(),
-            description=f"Submits Spark jobs to the {name} virtual cluster",
-        )
-        team.grant_start_job_run(submitter)
+        submitter = add_submitter(team, name)
         teams[name] = team
         for label, value in (
             ("VirtualClusterId", team.virtual_cluster.virtual_cluster_id),
@@ -202,3 +196,15 @@ def add_reference_teams(
         ):
             cdk.CfnOutput(team, label, value=value, description=f"{name}: {label}")
     return teams
+
+
+def add_submitter(team: SparkTeam, name: str) -> ManagedPolicyRole:
+    """A role of the account that may start, watch and cancel the team's jobs."""
+    submitter = ManagedPolicyRole(
+        team,
+        "SubmitterRole",
+        assumed_by=iam.AccountRootPrincipal(),
+        description=f"Submits Spark jobs to the {name} virtual cluster",
+    )
+    team.grant_start_job_run(submitter)
+    return submitter

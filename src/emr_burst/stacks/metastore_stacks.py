@@ -10,7 +10,7 @@ used by a team on the processing platform (the post's ``datascience-cluster``).
 from __future__ import annotations
 
 import aws_cdk as cdk
-from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from emr_burst.config import AppConfig
@@ -18,12 +18,11 @@ from emr_burst.config.metastore import DEFAULT_REPOSITORY_NAME
 from emr_burst.core import buckets as _buckets
 from emr_burst.core import kms as _kms
 from emr_burst.core import rules
-from emr_burst.core.iam import ManagedPolicyRole
 from emr_burst.core.removal import data_removal_policy
 from emr_burst.emr_eks import AutoModeCompute, EmrEksPlatform, JobDriver, SparkTeam
 from emr_burst.metastore import HiveMetastore, MetastoreDatabase, MetastoreImage, MetastorePattern
 from emr_burst.stacks._base import BurstStack, placement
-from emr_burst.stacks.emr_eks_stack import EmrEksStack
+from emr_burst.stacks.emr_eks_stack import EmrEksStack, add_submitter
 from emr_burst.stacks.network_stack import NetworkStack
 
 #: The account and region of the image when neither the image nor the compute side is configured:
@@ -56,39 +55,15 @@ def metastore_image(scope: Construct, config: AppConfig) -> MetastoreImage:
     )
 
 
-class _JobStorage(Construct):
-    """The client teams' scripts, data and logs, in this stack (one prefix per team): the
-    platform's job bucket lives in another stack, and a team's grants and its job template's
-    log URI then name the bucket in one template."""
-
-    def __init__(self, scope: Construct, construct_id: str, *, config: AppConfig) -> None:
-        super().__init__(scope, construct_id)
-        requested = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
-        removal = data_removal_policy(self, requested)
-        self.key = _kms.new_key(
-            self,
-            "Key",
-            description=f"Job bucket and logs of {self.node.path}",
-            removal_policy=removal,
-        )
-        _kms.allow_cloudwatch_logs(self.key)
-        self.bucket = _buckets.kms_bucket(
-            self,
-            "Bucket",
-            key=self.key,
-            removal_policy=removal,
-            access_logs=_buckets.access_log_bucket(self, "AccessLogs", removal_policy=removal),
-        )
-
-
 def _client_team(
-    stack: cdk.Stack,
-    platform: EmrEksPlatform,
-    name: str,
-    config: AppConfig,
-    storage: _JobStorage,
+    stack: cdk.Stack, platform: EmrEksPlatform, name: str, config: AppConfig, jobs: s3.Bucket
 ) -> SparkTeam:
+    """A team on ``platform`` that keeps its scripts, data and logs in ``jobs`` of this stack: the
+    platform's job bucket lives in another stack, so the team's grants and its job template's log
+    URI name one bucket of one template."""
     removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+    key = jobs.encryption_key
+    assert key is not None
     team = SparkTeam(
         stack,
         "".join(part.capitalize() for part in name.split("-")),
@@ -96,24 +71,34 @@ def _client_team(
         namespace=name,
         role_name=f"{stack.stack_name}-{name}-job"[:64],
         release_label=config.eks.release_label,
-        bucket=storage.bucket,
-        encryption_key=storage.key,
+        bucket=jobs,
+        encryption_key=key,
         removal_policy=removal,
     )
-    submitter = ManagedPolicyRole(
-        team,
-        "SubmitterRole",
-        assumed_by=iam.AccountRootPrincipal(),
-        description=f"Submits Spark jobs to the {name} virtual cluster",
-    )
-    team.grant_start_job_run(submitter)
+    submitter = add_submitter(team, name)
     cdk.CfnOutput(team, "VirtualClusterId", value=team.virtual_cluster.virtual_cluster_id)
     cdk.CfnOutput(team, "SubmitterRoleArn", value=submitter.role_arn)
     return team
 
 
-class HiveMetastoreStack(BurstStack):
-    """Sidecar and cluster-dedicated metastores on the EMR on EKS platform, one team each."""
+def _job_bucket(stack: cdk.Stack, config: AppConfig) -> s3.Bucket:
+    requested = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+    bucket = _buckets.logged_kms_bucket(
+        stack,
+        "Jobs",
+        description=f"Job bucket and team logs of {stack.stack_name}",
+        removal_policy=data_removal_policy(stack, requested),
+    )
+    assert bucket.encryption_key is not None
+    _kms.allow_cloudwatch_logs(bucket.encryption_key)
+    return bucket
+
+
+class _MetastoreStack(BurstStack):
+    """What both metastore stacks share: placement, deploying after the platform's stack, the
+    image and the client teams' job bucket; each stack adds its pattern in :meth:`_build`."""
+
+    DESCRIPTION = ""
 
     def __init__(
         self,
@@ -129,12 +114,26 @@ class HiveMetastoreStack(BurstStack):
             scope,
             construct_id,
             **placement(config, account=side.account, region=side.region),
-            description="emr-burst Hive Metastore: sidecar and cluster-dedicated patterns",
+            description=self.DESCRIPTION,
         )
         self.add_stack_dependency(platform_stack)
+        self.removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+        self.image = metastore_image(self, config)
+        self.jobs = _job_bucket(self, config)
+        self._build(config, network, platform_stack)
+
+    def _build(self, config: AppConfig, network: NetworkStack, platform_stack: EmrEksStack) -> None:
+        raise NotImplementedError
+
+
+class HiveMetastoreStack(_MetastoreStack):
+    """Sidecar and cluster-dedicated metastores on the EMR on EKS platform, one team each."""
+
+    DESCRIPTION = "emr-burst Hive Metastore: sidecar and cluster-dedicated patterns"
+
+    def _build(self, config: AppConfig, network: NetworkStack, platform_stack: EmrEksStack) -> None:
         platform = platform_stack.platform
-        removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
-        image = metastore_image(self, config)
+        removal, image = self.removal, self.image
         self.database = MetastoreDatabase(
             self, "Database", vpc=network.network.vpc, removal_policy=removal
         )
@@ -157,10 +156,9 @@ class HiveMetastoreStack(BurstStack):
             warehouse_bucket=self.sidecar.warehouse_bucket,
             warehouse_location=self.sidecar.warehouse_location,
         )
-        storage = _JobStorage(self, "Jobs", config=config)
-        self.sidecar_team = _client_team(self, platform, "hms-sidecar", config, storage)
+        self.sidecar_team = _client_team(self, platform, "hms-sidecar", config, self.jobs)
         self.sidecar_team.add_extension(self.sidecar)
-        self.dedicated_team = _client_team(self, platform, "hms-dedicated", config, storage)
+        self.dedicated_team = _client_team(self, platform, "hms-dedicated", config, self.jobs)
         self.dedicated_team.add_extension(self.dedicated)
         self.hive_sql = self.dedicated_team.add_job_template(
             "HiveSql", job_driver=JobDriver.spark_sql(spark_sql_parameters=HIVE_SQL_PARAMETERS)
@@ -170,27 +168,13 @@ class HiveMetastoreStack(BurstStack):
         cdk.CfnOutput(self, "HiveSqlJobTemplateId", value=self.hive_sql.job_template_id)
 
 
-class ExternalMetastoreStack(BurstStack):
+class ExternalMetastoreStack(_MetastoreStack):
     """The external pattern: a metastore cluster of its own, used by a processing team."""
 
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        config: AppConfig,
-        network: NetworkStack,
-        platform_stack: EmrEksStack,
-    ) -> None:
-        side = config.compute
-        super().__init__(
-            scope,
-            construct_id,
-            **placement(config, account=side.account, region=side.region),
-            description="emr-burst Hive Metastore: external pattern on its own EKS cluster",
-        )
-        self.add_stack_dependency(platform_stack)
-        removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+    DESCRIPTION = "emr-burst Hive Metastore: external pattern on its own EKS cluster"
+
+    def _build(self, config: AppConfig, network: NetworkStack, platform_stack: EmrEksStack) -> None:
+        removal = self.removal
         vpc = network.network.vpc
         # The post's hivemetastore-cluster: EKS Auto Mode, whose built-in load balancing creates
         # the internal NLB of the metastore Service.
@@ -209,14 +193,13 @@ class ExternalMetastoreStack(BurstStack):
             pattern=MetastorePattern.EXTERNAL,
             platform=self.platform,
             database=self.database,
-            image=metastore_image(self, config),
+            image=self.image,
             client_cidrs=[config.network.cidr],
             removal_policy=removal,
         )
         # The processing cluster (the post's datascience-cluster) is the EMR on EKS platform.
-        storage = _JobStorage(self, "Jobs", config=config)
         self.client_team = _client_team(
-            self, platform_stack.platform, "hms-external", config, storage
+            self, platform_stack.platform, "hms-external", config, self.jobs
         )
         self.client_team.add_extension(self.metastore)
         cdk.CfnOutput(self, "MetastoreUri", value=self.metastore.uri)
