@@ -26,7 +26,7 @@ SECRETS_VOLUME = "hive-metastore-db-secret"
 SECRETS_MOUNT = "/mnt/secrets-store"
 PASSWORD_FILE = "db-password"
 #: The documented image's start script (docs/hive-metastore.md, "The image").
-START_SCRIPT = "/opt/hive-metastore/bin/start-metastore"
+START_SCRIPT = "/opt/hive-metastore/bin/run-metastore"
 #: The image runs as this non-root user (the Dockerfile creates it).
 RUN_AS_USER = 1000
 #: EMR on EKS mounts this volume into the pods of a StartJobRun and writes the termination file
@@ -138,7 +138,8 @@ def volumes() -> list[dict[str, Any]]:
             },
         },
         {"name": "hive-metastore-tmp", "emptyDir": {}},
-        {"name": "hive-metastore-conf", "emptyDir": {}},
+        # The generated configuration holds the password: in memory, never on the node's disk.
+        {"name": "hive-metastore-conf", "emptyDir": {"medium": "Memory", "sizeLimit": "16Mi"}},
     ]
 
 

@@ -88,6 +88,8 @@ def test_sidecar_reads_the_password_from_the_csi_mount_never_from_a_literal(app:
     csi = next(v for v in pod["spec"]["volumes"] if v["name"] == m.SECRETS_VOLUME)
     assert csi["csi"]["driver"] == "secrets-store.csi.k8s.io"
     assert csi["csi"]["volumeAttributes"] == {"secretProviderClass": "hive-metastore-db"}
+    conf = next(v for v in pod["spec"]["volumes"] if v["name"] == "hive-metastore-conf")
+    assert conf["emptyDir"]["medium"] == "Memory"  # the generated config holds the password
     configs = [c for c in app.objects("ConfigMap") if c["metadata"]["namespace"] == "analytics"]
     assert len(configs) == 1
     data = configs[0]["data"]
