@@ -249,14 +249,15 @@ class HiveMetastore(Construct):
         if role is None:
             check.add("bind(target)", target, "bind a SparkTeam or a JobTemplate")
             return
+        if self.pattern is not MetastorePattern.EXTERNAL and target.platform is not self.platform:
+            check.add(
+                "bind(target)",
+                target.namespace,
+                f"a {self.pattern.value} metastore runs on its own platform's nodes (its CSI "
+                "driver, Service and the database's security group are set up there); bind a "
+                "team of that platform, or use MetastorePattern.EXTERNAL for other clusters",
+            )
         if self.pattern is MetastorePattern.SIDECAR:
-            if target.platform is not self.platform:
-                check.add(
-                    "bind(target)",
-                    target.namespace,
-                    "a sidecar metastore runs on its own platform's nodes (the CSI driver and "
-                    "the database's security group are set up there); bind a team of that platform",
-                )
             ours, theirs = cdk.Stack.of(self.database), cdk.Stack.of(role)
             for what in ("account", "region"):
                 mine, other = getattr(ours, what), getattr(theirs, what)

@@ -157,8 +157,13 @@ def test_fails_when_a_sidecar_team_is_on_another_platform(base: Base) -> None:
     other = platform_in(stack, vpc_with_isolated_subnets(stack))
     sidecar = _metastore(base, "SidecarForOthers", pattern=MetastorePattern.SIDECAR)
     team = SparkTeam(stack, "Team", platform=other, namespace="elsewhere", role_name="else-job")
-    with pytest.raises(EmrBurstError, match="runs on its own platform's nodes"):
+    with pytest.raises(EmrBurstError, match="a sidecar metastore runs on its own platform's"):
         team.add_extension(sidecar)
+    dedicated = _metastore(base, "DedicatedForOthers")
+    with pytest.raises(
+        EmrBurstError, match=re.escape("use MetastorePattern.EXTERNAL for other clusters")
+    ):
+        team.add_extension(dedicated)
 
 
 def test_database_fails_without_isolated_subnets_and_with_bad_props() -> None:
