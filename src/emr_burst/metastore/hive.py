@@ -151,6 +151,7 @@ class HiveMetastore(Construct):
             namespace=namespace,
             client_cidrs=client_cidrs,
             resources=resources,
+            removal_policy=removal_policy,
         )
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
@@ -199,16 +200,22 @@ class HiveMetastore(Construct):
         """The Thrift URI Spark uses (an NLB host read at deploy time for ``EXTERNAL``)."""
         return self._uri
 
-    def spark_conf(self, identity: Identity = Identity.IRSA) -> dict[str, str]:
+    def spark_conf(self, identity: Identity | str = Identity.IRSA) -> dict[str, str]:
         """The Spark properties of a job of this metastore: catalog, URI, warehouse and, for an
         ``s3a://`` warehouse, the s3a credentials provider of the job's ``identity``."""
+        parsed = rules.choice(Identity, identity)
+        if isinstance(parsed, str):
+            check = Checker(None, None, "", where=f"HiveMetastore '{self.node.path}'")
+            check.add("spark_conf(identity)", identity, parsed)
+            check.raise_if_any()
+        assert isinstance(parsed, Identity)
         conf = {
             "spark.sql.catalogImplementation": "hive",
             URI_KEY: self.uri,
             "spark.sql.warehouse.dir": self.warehouse_location,
         }
         if self.warehouse_location.startswith("s3a://"):
-            conf["spark.hadoop.fs.s3a.aws.credentials.provider"] = S3A_CREDENTIALS[identity]
+            conf["spark.hadoop.fs.s3a.aws.credentials.provider"] = S3A_CREDENTIALS[parsed]
         if self.pattern is MetastorePattern.SIDECAR:
             # The driver may open its Hive client before the sidecar listens: retry for a minute.
             conf["spark.hadoop.hive.metastore.connect.retries"] = "12"
@@ -509,7 +516,13 @@ def _validate(check: Checker, **props: Any) -> MetastorePattern:
             "a sidecar runs once per driver pod; replicas apply to the cluster-dedicated "
             "and external patterns",
         )
-    check.rule("namespace", props["namespace"], rules.namespace)
+    if (
+        check.rule("namespace", props["namespace"], rules.namespace)
+        and parsed is not MetastorePattern.SIDECAR
+        and isinstance(props["platform"], IEmrEksPlatform)
+        and (problem := props["platform"].namespace_problem(props["namespace"]))
+    ):
+        check.add("namespace", props["namespace"], problem)
     cidrs = props["client_cidrs"]
     if check.rule("client_cidrs", cidrs, rules.string_list("10.0.0.0/16")):
         check.each("client_cidrs", cidrs, rules.cidr)
@@ -527,6 +540,9 @@ def _validate(check: Checker, **props: Any) -> MetastorePattern:
                 "only the external pattern is reached over the network; bind client teams "
                 "with add_extension instead",
             )
+    removal = props["removal_policy"]
+    if removal is not None and not isinstance(removal, cdk.RemovalPolicy):
+        check.add("removal_policy", removal, "pass a cdk.RemovalPolicy member or None")
     resources = props["resources"]
     if isinstance(resources, m.MetastoreResources):
         for field in fields(resources):

@@ -41,6 +41,8 @@ def _metastore(base: Base, construct_id: str, **props: Any) -> HiveMetastore:
         "platform": base.platform,
         "database": base.database,
         "image": IMAGE,
+        # One namespace per metastore built here: the module's tests share one platform.
+        "namespace": f"hms-{construct_id.lower()}",
         **props,
     }
     return HiveMetastore(base.stack, construct_id, **props)
@@ -191,3 +193,22 @@ def test_allow_from_takes_a_security_group(base: Base) -> None:
     group = ec2.SecurityGroup(base.stack, "Clients", vpc=base.database.vpc)
     base.database.allow_from(group, "clients")
     assert len(base.database.proxy_security_group.node.find_all()) > 1
+
+
+def test_fails_when_removal_policy_or_identity_is_not_a_member(base: Base) -> None:
+    with pytest.raises(EmrBurstError) as err:
+        _metastore(base, "Bad", removal_policy="destroy")
+    assert _props(err) == ["removal_policy"]
+    hms = _metastore(base, "Fine", pattern=MetastorePattern.SIDECAR)
+    with pytest.raises(EmrBurstError, match="did you mean 'irsa'"):
+        hms.spark_conf("irsaa")
+    assert hms.spark_conf("pod-identity")["spark.sql.catalogImplementation"] == "hive"
+
+
+def test_fails_before_building_when_the_namespace_is_taken(base: Base) -> None:
+    _metastore(base, "First", namespace="hms-first")
+    with pytest.raises(EmrBurstError) as err:
+        _metastore(base, "Second", namespace="hms-first")
+    assert _props(err) == ["namespace"]
+    assert "HiveMetastore 'HmsBad/Second'" in str(err.value)
+    assert base.stack.node.try_find_child("Second") is None
