@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import aws_cdk as cdk
+from aws_cdk.assertions import Template
+
 from emr_burst.core import versions
-from tests.unit.metastore.hms_app import HmsApp
+from emr_burst.metastore import MetastoreDatabase
+from tests.unit.emr_eks.eks_app import new_stack
+from tests.unit.metastore.hms_app import HmsApp, vpc_with_isolated_subnets
 
 
 def _one(app: HmsApp, type_name: str) -> dict[str, Any]:
@@ -80,3 +85,19 @@ def test_database_admits_only_the_proxy_and_the_proxy_only_the_cluster(app: HmsA
         "CidrIp" not in json.dumps(groups[g]["Properties"].get("SecurityGroupIngress", []))
         for g in (db_sg, proxy_sg)
     )
+
+
+def test_rotation_is_optional_and_scheduled_when_asked() -> None:
+    stack = new_stack("DbRotated")
+    vpc = vpc_with_isolated_subnets(stack)
+    MetastoreDatabase(stack, "Db", vpc=vpc, rotation=cdk.Duration.days(30))
+    template = Template.from_stack(stack)
+    template.resource_count_is("AWS::SecretsManager::RotationSchedule", 1)
+    template.has_resource_properties(
+        "AWS::SecretsManager::RotationSchedule",
+        {"RotationRules": {"ScheduleExpression": "rate(30 days)"}},
+    )
+
+
+def test_no_rotation_by_default(app: HmsApp) -> None:
+    assert app.resources("AWS::SecretsManager::RotationSchedule") == {}
