@@ -657,3 +657,91 @@ def optional(rule: Rule) -> Rule:
         return None if value is None else rule(value)
 
     return check
+
+
+# --- Lake Formation -----------------------------------------------------------------------------
+
+_GLUE_NAME_RE = re.compile(r"^[a-z0-9_]{1,255}$")
+
+
+def glue_name(value: Any) -> str | None:
+    """A Glue database, table, column or data cell filter name as Lake Formation stores it."""
+    if (fix := _text(value, "healthcare_db")) is not None:
+        return fix
+    if not _GLUE_NAME_RE.match(value):
+        return (
+            "use 1-255 lowercase letters, digits and '_' (Lake Formation lowercases names, so a "
+            "mixed-case name would not match its own grants)"
+        )
+    return None
+
+
+_SESSION_TAG_RE = re.compile(r"^[.\-_/#A-Za-z0-9 ]{1,256}$")
+
+
+def session_tag_value(value: Any) -> str | None:
+    """The session tag value EMR on EKS presents to Lake Formation (``EMR on EKS Engine``)."""
+    if (fix := _text(value, "EMR on EKS Engine")) is not None:
+        return fix
+    if not _SESSION_TAG_RE.match(value) or not value.strip():
+        return "use 1-256 letters, digits, spaces and '.-_/#', e.g. 'EMR on EKS Engine'"
+    return None
+
+
+def row_filter(value: Any) -> str | None:
+    """A Lake Formation row filter expression (PartiQL), e.g. ``state in ('Texas')``."""
+    if (fix := _text(value, "state in ('Texas', 'New York')")) is not None:
+        return fix
+    if not value.strip():
+        return (
+            "an empty row filter is not 'all rows': write the condition, e.g. "
+            "\"state in ('Texas', 'New York')\", or 'TRUE' to keep every row"
+        )
+    return None
+
+
+#: Iceberg primitive types a table column of the library may have.
+ICEBERG_TYPES = frozenset(
+    {
+        "boolean",
+        "int",
+        "long",
+        "float",
+        "double",
+        "date",
+        "time",
+        "timestamp",
+        "timestamptz",
+        "string",
+        "uuid",
+        "binary",
+    }
+)
+_DECIMAL_RE = re.compile(r"^decimal\((?P<p>\d{1,2}),\s*(?P<s>\d{1,2})\)$")
+
+
+def iceberg_type(value: Any) -> str | None:
+    """An Iceberg primitive type such as ``long``, ``string`` or ``decimal(10,2)``."""
+    if (fix := _text(value, "long")) is not None:
+        return fix
+    match = _DECIMAL_RE.match(value)
+    if value in ICEBERG_TYPES or (match and int(match["s"]) <= int(match["p"]) <= 38):
+        return None
+    return (
+        f"use an Iceberg primitive type: one of {', '.join(sorted(ICEBERG_TYPES))}, or "
+        "'decimal(P,S)' with S <= P <= 38"
+    )
+
+
+def fgac_release(value: Any) -> str | None:
+    """An EMR on EKS release with Lake Formation fine-grained access control (7.7 or later)."""
+    if (fix := emr_eks_release(value)) is not None or unresolved(value):
+        return fix
+    version = emr_eks_release_version(value)
+    low = versions.LAKE_FORMATION_FGAC_MIN_RELEASE
+    if version is None or version < low:
+        return (
+            f"Lake Formation fine-grained access control needs EMR {low[0]}.{low[1]} or later; "
+            f"use e.g. '{versions.DEFAULT_EMR_EKS_RELEASE}'"
+        )
+    return None
