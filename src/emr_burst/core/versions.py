@@ -44,6 +44,7 @@ def alluxio_version_tuple(version: str) -> tuple[int, ...]:
     """``"2.3.0"`` -> ``(2, 3, 0)``."""
     return tuple(int(part) for part in version.split("."))
 
+
 #: Lake Formation fine-grained access control on EMR on EKS (announced February 2025) needs EMR
 #: 7.7 or later; ``rules.fgac_release`` refuses older labels.
 LAKE_FORMATION_FGAC_MIN_RELEASE = (7, 7)

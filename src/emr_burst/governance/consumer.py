@@ -12,6 +12,7 @@ from constructs import Construct
 
 from emr_burst.core import rules
 from emr_burst.core.errors import Checker
+from emr_burst.core.removal import data_removal_policy
 from emr_burst.emr_eks.job_role import JobExecutionRole
 from emr_burst.governance import grants as _grants
 from emr_burst.governance.catalog import ProducerShare
@@ -55,6 +56,7 @@ class LakeFormationConsumer(Construct):
     :param admins: further data lake administrators. Default: - none.
     :param session_tag_value: Default: - ``EMR on EKS Engine``.
     :param settings_mutation: Default: - ``SettingsMutation.APPEND``.
+    :param removal_policy: of the database and its resource links. Default: - RETAIN.
     """
 
     def __init__(
@@ -70,6 +72,7 @@ class LakeFormationConsumer(Construct):
         admins: Sequence[str] = (),
         session_tag_value: str = DEFAULT_SESSION_TAG_VALUE,
         settings_mutation: SettingsMutation | str = SettingsMutation.APPEND,
+        removal_policy: cdk.RemovalPolicy | None = None,
     ) -> None:
         check = Checker(scope, construct_id, "LakeFormationConsumer")
         own = cdk.Stack.of(scope).account
@@ -138,6 +141,7 @@ class LakeFormationConsumer(Construct):
             ),
         )
         self.database.node.add_dependency(self.settings)
+        self.database.apply_removal_policy(data_removal_policy(self, removal_policy))
         self.links: dict[str, glue.CfnTable] = {}
         for link, table in resource_links.items():
             resource = glue.CfnTable(
@@ -153,6 +157,7 @@ class LakeFormationConsumer(Construct):
                 ),
             )
             resource.node.add_dependency(self.database)
+            resource.apply_removal_policy(data_removal_policy(self, removal_policy))
             self.links[link] = resource
         self.grants: dict[str, list[lf.CfnPrincipalPermissions]] = {}
         for team, links in team_links.items():

@@ -14,6 +14,7 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk import aws_emrcontainers as emrc
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from emr_burst.core import nag as _nag
@@ -113,6 +114,7 @@ class LakeFormationFgac(Construct):
     :param release_label: EMR 7.7 or later. Default: - ``versions.DEFAULT_EMR_EKS_RELEASE``.
     :param max_executors: Lake Formation jobs always use dynamic allocation; its maximum.
         Default: - 17.
+    :param bucket: scripts and logs of the jobs. Default: - the platform's job bucket.
     """
 
     def __init__(
@@ -132,6 +134,7 @@ class LakeFormationFgac(Construct):
         session_tag_value: str = DEFAULT_SESSION_TAG_VALUE,
         release_label: str = versions.DEFAULT_EMR_EKS_RELEASE,
         max_executors: int = 17,
+        bucket: s3.IBucket | None = None,
     ) -> None:
         check = Checker(scope, construct_id, "LakeFormationFgac")
         check_platform(check, platform)
@@ -203,6 +206,7 @@ class LakeFormationFgac(Construct):
             platform=platform,
             namespace=user_namespace,
             role_name=first_role,
+            bucket=bucket,
             release_label=release_label,
             virtual_cluster_name=virtual_cluster_name,
             security_configuration_id=self.security_configuration.attr_id,
@@ -225,6 +229,11 @@ class LakeFormationFgac(Construct):
                 role_name=role_name,
             )
             self.job_roles[team] = role
+            # SparkTeam lets another job role write the team's log prefix, but not use the key of
+            # an SSE-KMS bucket; S3 needs both to write the job's logs.
+            key = self.team.bucket.encryption_key
+            if key is not None:
+                key.grant(role, "kms:GenerateDataKey", "kms:Decrypt")
             self.job_templates[team] = self.team.add_job_template(
                 _pascal(team), role=role, name=f"{stack.stack_name}-{team}"[:55]
             )

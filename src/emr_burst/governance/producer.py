@@ -61,7 +61,7 @@ class LakeFormationProducer(Construct):
     :param admins: further data lake administrators. Default: - none.
     :param session_tag_value: Default: - ``EMR on EKS Engine``.
     :param settings_mutation: Default: - ``SettingsMutation.APPEND``.
-    :param removal_policy: of the bucket and key. Default: - RETAIN.
+    :param removal_policy: of the bucket, key, database and tables. Default: - RETAIN.
     """
 
     def __init__(
@@ -102,6 +102,7 @@ class LakeFormationProducer(Construct):
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
         removal = data_removal_policy(self, removal_policy)
+        self._removal = removal_policy
         self.database_name = database_name
         self.key = _kms.new_key(
             self, "DataKey", description="Lake Formation governed data", removal_policy=removal
@@ -148,6 +149,7 @@ class LakeFormationProducer(Construct):
             ),
         )
         self.database.node.add_dependency(self.settings, self.location)
+        self.database.apply_removal_policy(removal)
         self.tables = {
             table.name: self._table(table, stack.account, database_name) for table in tables
         }
@@ -299,6 +301,7 @@ class LakeFormationProducer(Construct):
             ),
         )
         resource.node.add_dependency(self.database)
+        resource.apply_removal_policy(data_removal_policy(self, self._removal))
         return resource
 
     def _grant(

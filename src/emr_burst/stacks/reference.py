@@ -20,6 +20,10 @@ from emr_burst.stacks.hybrid_stacks import (
     HybridComputeStack,
     HybridOnPremStack,
 )
+from emr_burst.stacks.lake_formation_stacks import (
+    LakeFormationConsumerStack,
+    LakeFormationProducerStack,
+)
 from emr_burst.stacks.network_stack import NetworkStack
 
 StackT = TypeVar("StackT", bound=cdk.Stack)
@@ -68,6 +72,14 @@ def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> Refere
         config=config,
         compute_network=compute_network,
         onprem=onprem,
+    )
+    lf_producer = stacks.add(LakeFormationProducerStack, "LakeFormationProducer", config=config)
+    stacks.add(
+        LakeFormationConsumerStack,
+        "LakeFormationConsumer",
+        config=config,
+        platform_stack=platform,
+        producer_stack=lf_producer,
     )
     return stacks
 
