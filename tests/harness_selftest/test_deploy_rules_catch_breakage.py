@@ -6,6 +6,7 @@ import copy
 import json
 from typing import Any
 
+from tests.conftest import _reference_app
 from tests.deploy_rules import rules
 
 ROLE = {
@@ -171,3 +172,75 @@ def test_manifests_joined_with_tokens_are_read() -> None:
         },
     }
     assert [o["kind"] for o in rules.kubernetes_objects(_template(M=joined))] == ["ConfigMap"]
+
+
+# --- Lake Formation: the rules run on the reference templates, then on a copy broken one way ---
+
+
+def _reference_template(name: str) -> dict[str, Any]:
+    return copy.deepcopy(_reference_app().template(name))
+
+
+def _of_type(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [r for r in template["Resources"].values() if r["Type"] == kind]
+
+
+def test_fgac_rule_catches_a_shared_namespace_an_old_release_and_an_untagged_trust() -> None:
+    good = _reference_template("EmrBurstLakeFormationConsumer")
+    assert rules.lake_formation_fgac_is_consistent(good) == []
+    assert _of_type(good, "AWS::EMRContainers::JobTemplate"), "nothing to check"
+
+    shared = copy.deepcopy(good)
+    (sc,) = _of_type(shared, "AWS::EMRContainers::SecurityConfiguration")
+    lake = sc["Properties"]["SecurityConfigurationData"]["AuthorizationConfiguration"]
+    lake["LakeFormationConfiguration"]["SecureNamespaceInfo"]["Namespace"] = "lf-fgac-user"
+    assert any("secure namespace" in p for p in rules.lake_formation_fgac_is_consistent(shared))
+
+    old = copy.deepcopy(good)
+    _of_type(old, "AWS::EMRContainers::JobTemplate")[0]["Properties"]["JobTemplateData"][
+        "ReleaseLabel"
+    ] = "emr-7.6.0-latest"
+    (problem,) = rules.lake_formation_fgac_is_consistent(old)
+    assert "emr-7.6.0-latest" in problem
+
+    untagged = copy.deepcopy(good)
+    for role in _of_type(untagged, "AWS::IAM::Role"):
+        trust = json.dumps(role["Properties"]["AssumeRolePolicyDocument"])
+        role["Properties"]["AssumeRolePolicyDocument"] = json.loads(
+            trust.replace("EMR on EKS Engine", "Another Engine")
+        )
+    problems = rules.lake_formation_fgac_is_consistent(untagged)
+    assert len(problems) == 2, problems
+    assert all("sts:TagSession" in p for p in problems)
+
+
+def test_settings_rule_catches_a_grant_before_the_settings_and_default_table_grants() -> None:
+    good = _reference_template("EmrBurstLakeFormationProducer")
+    assert rules.lake_formation_settings_come_first(good) == []
+
+    early = copy.deepcopy(good)
+    grant = _of_type(early, "AWS::LakeFormation::PrincipalPermissions")[0]
+    grant["DependsOn"] = []
+    (problem,) = rules.lake_formation_settings_come_first(early)
+    assert "does not wait for the data lake settings" in problem
+
+    defaults = copy.deepcopy(good)
+    (database,) = _of_type(defaults, "AWS::Glue::Database")
+    del database["Properties"]["DatabaseInput"]["CreateTableDefaultPermissions"]
+    (problem,) = rules.lake_formation_settings_come_first(defaults)
+    assert "IAMAllowedPrincipals" in problem
+
+
+def test_iceberg_rule_catches_type_and_catalog_impl_together() -> None:
+    good = _reference_template("EmrBurstLakeFormationConsumer")
+    assert rules.iceberg_catalogs_name_one_implementation(good) == []
+    both = copy.deepcopy(good)
+    job = _of_type(both, "AWS::EMRContainers::JobTemplate")[0]
+    overrides = job["Properties"]["JobTemplateData"]["ConfigurationOverrides"]
+    spark = next(
+        c for c in overrides["ApplicationConfiguration"] if c["Classification"] == "spark-defaults"
+    )
+    assert "spark.sql.catalog.dev.catalog-impl" in spark["Properties"]
+    spark["Properties"]["spark.sql.catalog.dev.type"] = "glue"
+    (problem,) = rules.iceberg_catalogs_name_one_implementation(both)
+    assert "spark.sql.catalog.dev" in problem
