@@ -6,9 +6,7 @@ run on EMR on EKS with a secure namespace for the system driver (docs/lake-forma
 """
 
 from emr_burst.governance.catalog import (
-    CLAIMS,
     HEALTHCARE_TABLES,
-    PATIENTS,
     PATIENTS_FILTER,
     Column,
     DataCellFilter,
@@ -21,9 +19,7 @@ from emr_burst.governance.producer import LakeFormationProducer
 from emr_burst.governance.settings import LakeFormationSettings, SettingsMutation
 
 __all__ = [
-    "CLAIMS",
     "HEALTHCARE_TABLES",
-    "PATIENTS",
     "PATIENTS_FILTER",
     "Column",
     "DataCellFilter",
