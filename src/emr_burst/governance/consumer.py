@@ -173,7 +173,7 @@ class LakeFormationConsumer(Construct):
         resource_links: Mapping[str, str],
         account: str,
     ) -> list[lf.CfnPrincipalPermissions]:
-        principal = _grants.principal(role.role_arn)
+        principal = role.role_arn
         share = self.share
         grants = [
             self._grant(
@@ -217,19 +217,12 @@ class LakeFormationConsumer(Construct):
     def _grant(
         self,
         construct_id: str,
-        principal: lf.CfnPrincipalPermissions.DataLakePrincipalProperty,
+        principal: str,
         resource: lf.CfnPrincipalPermissions.ResourceProperty,
         permissions: list[str],
         after: Construct,
     ) -> lf.CfnPrincipalPermissions:
-        grant = lf.CfnPrincipalPermissions(
-            self,
-            construct_id,
-            principal=principal,
-            resource=resource,
-            permissions=permissions,
-            permissions_with_grant_option=[],
-        )
+        grant = _grants.grant(self, construct_id, principal, resource, permissions, grantable=False)
         grant.node.add_dependency(after, self.settings)
         return grant
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aws_cdk import aws_lakeformation as lf
+from constructs import Construct
 
 _P = lf.CfnPrincipalPermissions
 
@@ -34,6 +35,22 @@ def data_cells_filter(
     )
 
 
-def with_grant_option(permissions: Sequence[str]) -> dict[str, list[str]]:
-    """``permissions`` and the same permissions grantable: what a cross-account share needs."""
-    return {"permissions": list(permissions), "permissions_with_grant_option": list(permissions)}
+def grant(
+    scope: Construct,
+    construct_id: str,
+    principal_id: str,
+    resource: _P.ResourceProperty,
+    permissions: Sequence[str],
+    *,
+    grantable: bool,
+) -> lf.CfnPrincipalPermissions:
+    """``permissions`` on ``resource`` to ``principal_id``; ``grantable`` gives them with grant
+    option (what a cross-account share needs: the consumer grants them on)."""
+    return lf.CfnPrincipalPermissions(
+        scope,
+        construct_id,
+        principal=principal(principal_id),
+        resource=resource,
+        permissions=list(permissions),
+        permissions_with_grant_option=list(permissions) if grantable else [],
+    )

@@ -171,7 +171,7 @@ class LakeFormationProducer(Construct):
             )
             resource.node.add_dependency(self.tables[item.table])
             self.filters[item.name] = resource
-        consumer = _grants.principal(consumer_account)
+        consumer = consumer_account
         self.grants: list[lf.CfnPrincipalPermissions] = []
         self._grant(
             "ShareDatabase",
@@ -307,18 +307,12 @@ class LakeFormationProducer(Construct):
     def _grant(
         self,
         construct_id: str,
-        principal: lf.CfnPrincipalPermissions.DataLakePrincipalProperty,
+        principal: str,
         resource: lf.CfnPrincipalPermissions.ResourceProperty,
         permissions: Sequence[str],
         after: Construct,
     ) -> lf.CfnPrincipalPermissions:
-        grant = lf.CfnPrincipalPermissions(
-            self,
-            construct_id,
-            principal=principal,
-            resource=resource,
-            **_grants.with_grant_option(permissions),
-        )
+        grant = _grants.grant(self, construct_id, principal, resource, permissions, grantable=True)
         grant.node.add_dependency(after)
         self.grants.append(grant)
         return grant

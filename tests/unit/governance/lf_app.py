@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +26,8 @@ class LakeFormationApp:
     producer: LakeFormationProducer
     fgac: LakeFormationFgac
     consumer: LakeFormationConsumer
-    producer_template: dict[str, Any]
-    consumer_template: dict[str, Any]
+    producer_template: Mapping[str, Any]
+    consumer_template: Mapping[str, Any]
 
     def resources(self, side: str, kind: str) -> dict[str, dict[str, Any]]:
         template = self.producer_template if side == "producer" else self.consumer_template
