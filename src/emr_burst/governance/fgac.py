@@ -22,7 +22,7 @@ from emr_burst.core import rules, versions
 from emr_burst.core.errors import Checker
 from emr_burst.emr_eks.imported import check_platform
 from emr_burst.emr_eks.job_role import JobExecutionRole
-from emr_burst.emr_eks.job_template import JobTemplate
+from emr_burst.emr_eks.job_template import JobDriver, JobTemplate
 from emr_burst.emr_eks.namespace import KubernetesNamespace
 from emr_burst.emr_eks.platform import IEmrEksPlatform
 from emr_burst.emr_eks.team import DynamicAllocation, SparkTeam
@@ -39,6 +39,10 @@ RBAC_NAME = "emr-containers-lf-fgac"
 CATALOG = "dev"
 #: Iceberg's Spark runtime as EMR ships it in its images (no jar is downloaded).
 ICEBERG_RUNTIME_JAR = "local:///usr/share/aws/iceberg/lib/iceberg-spark3-runtime.jar"
+
+#: Each team's template: a script (``${EntryPoint}``) and the queries it runs (``${Queries}``,
+#: comma-separated; see ``governance/assets/fgac_queries.py``).
+QUERY_DRIVER = JobDriver.spark_submit(arguments=["${Queries}"])
 
 DEFAULT_TEAMS: Mapping[str, str] = {
     "team1": "emr_on_eks_fgac_job_team1_execution_role",
@@ -207,6 +211,7 @@ class LakeFormationFgac(Construct):
             namespace=user_namespace,
             role_name=first_role,
             bucket=bucket,
+            job_driver=QUERY_DRIVER,
             release_label=release_label,
             virtual_cluster_name=virtual_cluster_name,
             security_configuration_id=self.security_configuration.attr_id,
@@ -249,7 +254,10 @@ class LakeFormationFgac(Construct):
                 [scripts],
             )
             self.job_templates[team] = self.team.add_job_template(
-                _pascal(team), role=role, name=f"{stack.stack_name}-{team}"[:55]
+                _pascal(team),
+                role=role,
+                name=f"{stack.stack_name}-{team}"[:55],
+                job_driver=QUERY_DRIVER,
             )
         for role in self.job_roles.values():
             for statement in query_engine_trust(self.query_role.role_arn, session_tag_value):

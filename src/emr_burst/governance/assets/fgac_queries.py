@@ -1,4 +1,4 @@
-"""The two teams' verification jobs, as one PySpark script: ``fgac_queries.py <query>...``.
+"""The two teams' verification jobs, as one PySpark script: ``fgac_queries.py <q1,q2,...>``.
 
 Queries (each printed with its row count, or with the error Lake Formation returns):
 
@@ -30,10 +30,15 @@ QUERIES = {
 }
 
 
-def main(names: list[str]) -> int:
+def main(arguments: list[str]) -> int:
+    names = [n for argument in arguments for n in argument.split(",") if n] or ["claims"]
+    unknown = sorted(set(names) - set(QUERIES))
+    if unknown:
+        print(f"unknown queries {unknown}; use {sorted(QUERIES)}")
+        return 2
     spark = SparkSession.builder.appName("lake-formation-fgac-check").getOrCreate()
     failed = 0
-    for name in names or ["claims"]:
+    for name in names:
         try:
             frame = spark.sql(QUERIES[name])
             frame.show(truncate=False)
