@@ -137,6 +137,11 @@ class ProducerShare:
         return (*self.tables, *self.filters)
 
 
+def construct_name(name: str) -> str:
+    """The PascalCase construct ID part of a name: ``rl_patients`` gives ``RlPatients``."""
+    return "".join(part.capitalize() for part in name.replace("-", "_").split("_"))
+
+
 def _is_list(value: Any) -> bool:
     return isinstance(value, (list, tuple))
 

@@ -15,12 +15,13 @@ from emr_burst.core.errors import Checker
 from emr_burst.core.removal import data_removal_policy
 from emr_burst.emr_eks.job_role import JobExecutionRole
 from emr_burst.governance import grants as _grants
-from emr_burst.governance.catalog import ProducerShare
+from emr_burst.governance.catalog import ProducerShare, construct_name
 from emr_burst.governance.producer import check_cross_account
 from emr_burst.governance.settings import (
     DEFAULT_SESSION_TAG_VALUE,
     LakeFormationSettings,
     SettingsMutation,
+    governed_database,
 )
 
 DEFAULT_LINKS: Mapping[str, str] = {"rl_patients": "patients", "rl_claims": "claims"}
@@ -130,23 +131,19 @@ class LakeFormationConsumer(Construct):
             session_tag_value=session_tag_value,
             mutation=settings_mutation,
         )
-        self.database = glue.CfnDatabase(
+        self.database = governed_database(
             self,
             "Database",
-            catalog_id=stack.account,
-            database_input=glue.CfnDatabase.DatabaseInputProperty(
-                name=database_name,
-                description=f"Resource links to {share.database} of account {share.account}",
-                create_table_default_permissions=[],
-            ),
+            self.settings,
+            name=database_name,
+            description=f"Resource links to {share.database} of account {share.account}",
+            removal_policy=data_removal_policy(self, removal_policy),
         )
-        self.database.node.add_dependency(self.settings)
-        self.database.apply_removal_policy(data_removal_policy(self, removal_policy))
         self.links: dict[str, glue.CfnTable] = {}
         for link, table in resource_links.items():
             resource = glue.CfnTable(
                 self,
-                f"Link{_pascal(link)}",
+                f"Link{construct_name(link)}",
                 catalog_id=stack.account,
                 database_name=database_name,
                 table_input=glue.CfnTable.TableInputProperty(
@@ -177,7 +174,7 @@ class LakeFormationConsumer(Construct):
         share = self.share
         grants = [
             self._grant(
-                f"{_pascal(team)}Database",
+                f"{construct_name(team)}Database",
                 principal,
                 _grants.database(account, self.database_name),
                 ["DESCRIBE"],
@@ -188,7 +185,7 @@ class LakeFormationConsumer(Construct):
             table = resource_links[link]
             grants.append(
                 self._grant(
-                    f"{_pascal(team)}{_pascal(link)}",
+                    f"{construct_name(team)}{construct_name(link)}",
                     principal,
                     _grants.table(account, self.database_name, link),
                     ["DESCRIBE"],
@@ -205,7 +202,7 @@ class LakeFormationConsumer(Construct):
                 permissions = ["SELECT", "DESCRIBE"]
             grants.append(
                 self._grant(
-                    f"{_pascal(team)}{_pascal(link)}Target",
+                    f"{construct_name(team)}{construct_name(link)}Target",
                     principal,
                     target,
                     permissions,
@@ -232,7 +229,3 @@ def _check_mapping(check: Checker, prop: str, value: Any) -> bool:
         check.add(prop, value, "pass a non-empty mapping")
         return False
     return True
-
-
-def _pascal(name: str) -> str:
-    return "".join(part.capitalize() for part in name.replace("-", "_").split("_"))

@@ -26,7 +26,7 @@ from emr_burst.emr_eks.job_template import JobDriver, JobTemplate
 from emr_burst.emr_eks.namespace import KubernetesNamespace
 from emr_burst.emr_eks.platform import IEmrEksPlatform
 from emr_burst.emr_eks.team import DynamicAllocation, SparkTeam
-from emr_burst.governance.catalog import ProducerShare
+from emr_burst.governance.catalog import ProducerShare, construct_name
 from emr_burst.governance.settings import DEFAULT_SESSION_TAG_VALUE
 
 #: The request tag EMR on EKS sets when its query engine role assumes a job role.
@@ -228,7 +228,7 @@ class LakeFormationFgac(Construct):
         for team, role_name in names[1:]:
             role = JobExecutionRole(
                 self,
-                f"{_pascal(team)}Role",
+                f"{construct_name(team)}Role",
                 platform=platform,
                 namespace=user_namespace,
                 role_name=role_name,
@@ -254,7 +254,7 @@ class LakeFormationFgac(Construct):
                 [scripts],
             )
             self.job_templates[team] = self.team.add_job_template(
-                _pascal(team),
+                construct_name(team),
                 role=role,
                 name=f"{stack.stack_name}-{team}"[:55],
                 job_driver=QUERY_DRIVER,
@@ -475,7 +475,3 @@ def namespaced_rules() -> list[dict[str, Any]]:
             "verbs": manage,
         },
     ]
-
-
-def _pascal(name: str) -> str:
-    return "".join(part.capitalize() for part in name.replace("_", "-").split("-"))

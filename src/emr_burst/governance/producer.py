@@ -25,11 +25,13 @@ from emr_burst.governance.catalog import (
     DataCellFilter,
     IcebergTable,
     ProducerShare,
+    construct_name,
 )
 from emr_burst.governance.settings import (
     DEFAULT_SESSION_TAG_VALUE,
     LakeFormationSettings,
     SettingsMutation,
+    governed_database,
 )
 
 #: Prefix of the bucket that Lake Formation governs (the registered location).
@@ -135,21 +137,16 @@ class LakeFormationProducer(Construct):
             hybrid_access_enabled=False,
         )
         self.location.node.add_dependency(self.settings, self.data_access_role.policy)
-        self.database = glue.CfnDatabase(
+        self.database = governed_database(
             self,
             "Database",
-            catalog_id=stack.account,
-            database_input=glue.CfnDatabase.DatabaseInputProperty(
-                name=database_name,
-                location_uri=f"{self.warehouse}/",
-                description="Lake Formation governed Iceberg tables",
-                # Empty: new tables get no IAMAllowedPrincipals grant, so Lake Formation alone
-                # decides who reads them (a cross-account share needs that).
-                create_table_default_permissions=[],
-            ),
+            self.settings,
+            name=database_name,
+            description="Lake Formation governed Iceberg tables",
+            location_uri=f"{self.warehouse}/",
+            removal_policy=removal,
         )
-        self.database.node.add_dependency(self.settings, self.location)
-        self.database.apply_removal_policy(removal)
+        self.database.node.add_dependency(self.location)
         self.tables = {
             table.name: self._table(table, stack.account, database_name) for table in tables
         }
@@ -157,7 +154,7 @@ class LakeFormationProducer(Construct):
         for item in filters:
             resource = lf.CfnDataCellsFilter(
                 self,
-                f"Filter{_pascal(item.name)}",
+                f"Filter{construct_name(item.name)}",
                 table_catalog_id=stack.account,
                 database_name=database_name,
                 table_name=item.table,
@@ -183,7 +180,7 @@ class LakeFormationProducer(Construct):
         for name in shared_filters:
             item = filters_by_name[name]
             self._grant(
-                f"ShareFilter{_pascal(name)}",
+                f"ShareFilter{construct_name(name)}",
                 consumer,
                 _grants.data_cells_filter(stack.account, database_name, item.table, name),
                 ["SELECT"],
@@ -191,7 +188,7 @@ class LakeFormationProducer(Construct):
             )
         for name in shared_tables:
             self._grant(
-                f"ShareTable{_pascal(name)}",
+                f"ShareTable{construct_name(name)}",
                 consumer,
                 _grants.table(stack.account, database_name, name),
                 ["SELECT", "DESCRIBE"],
@@ -252,7 +249,7 @@ class LakeFormationProducer(Construct):
         ids = {column.name: index for index, column in enumerate(table.columns, start=1)}
         resource = glue.CfnTable(
             self,
-            f"Table{_pascal(table.name)}",
+            f"Table{construct_name(table.name)}",
             catalog_id=account,
             database_name=database,
             table_input=glue.CfnTable.TableInputProperty(
@@ -356,7 +353,3 @@ def _check_names(check: Checker, prop: str, names: Any, known: Any, kind: str) -
                 name,
                 f"share a {kind} this producer creates: one of {', '.join(known) or '(none)'}",
             )
-
-
-def _pascal(name: str) -> str:
-    return "".join(part.capitalize() for part in name.replace("-", "_").split("_"))

@@ -6,6 +6,7 @@ import enum
 from collections.abc import Sequence
 
 import aws_cdk as cdk
+from aws_cdk import aws_glue as glue
 from aws_cdk import aws_lakeformation as lf
 from constructs import Construct
 
@@ -86,6 +87,38 @@ class LakeFormationSettings(Construct):
                 for a in allowed_accounts
             ],
         )
+
+
+def governed_database(
+    scope: Construct,
+    construct_id: str,
+    settings: LakeFormationSettings,
+    *,
+    name: str,
+    description: str,
+    location_uri: str | None = None,
+    removal_policy: cdk.RemovalPolicy,
+) -> glue.CfnDatabase:
+    """A Glue database Lake Formation alone governs, created after ``settings``.
+
+    Its tables get no default grant (``CreateTableDefaultPermissions`` empty, so no
+    ``IAMAllowedPrincipals``), which a cross-account share needs; it waits for the settings that
+    make the stack's role a data lake administrator.
+    """
+    database = glue.CfnDatabase(
+        scope,
+        construct_id,
+        catalog_id=cdk.Stack.of(scope).account,
+        database_input=glue.CfnDatabase.DatabaseInputProperty(
+            name=name,
+            description=description,
+            location_uri=location_uri,
+            create_table_default_permissions=[],
+        ),
+    )
+    database.node.add_dependency(settings)
+    database.apply_removal_policy(removal_policy)
+    return database
 
 
 def deployment_role_arn(scope: Construct) -> str:
