@@ -630,22 +630,11 @@ class _Rows:
         for _, props in self.of_type("AWS::EMRContainers::JobTemplate"):
             job = self.role(props["JobTemplateData"]["ExecutionRoleArn"])
             because = f"{lid} query engine role for {job[0]}"
-            self.add(
-                "fgac-assume",
-                query,
-                "sts:AssumeRole",
-                job[1].id,
-                because=because,
-                context={tag_key: tag},
-            )
-            self.add(
-                "fgac-tag-session",
-                query,
-                "sts:TagSession",
-                job[1].id,
-                because=because,
-                context={tag_key: tag},
-            )
+            for kind, action in (
+                ("fgac-assume", "sts:AssumeRole"),
+                ("fgac-tag-session", "sts:TagSession"),
+            ):
+                self.add(kind, query, action, job[1].id, because=because, context={tag_key: tag})
             self.add(
                 "fgac-tag-session-other-value",
                 query,
