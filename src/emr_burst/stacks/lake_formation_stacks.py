@@ -149,6 +149,7 @@ class LakeFormationConsumerStack(BurstStack):
             database_name="consumer_healthcare_db",
             removal_policy=removal,
         )
+        cdk.CfnOutput(self, "JobBucketName", value=self.bucket.bucket_name)
         cdk.CfnOutput(self, "VirtualClusterId", value=self.fgac.virtual_cluster.virtual_cluster_id)
         for team, template in self.fgac.job_templates.items():
             # Each team submits only from its own job template, which pins its job role.
