@@ -122,14 +122,12 @@ class ProducerShare:
     :param database: the producer's database.
     :param tables: tables shared whole (SELECT and DESCRIBE, with grant option).
     :param filters: tables shared through a data cell filter: table name to filter name.
-    :param warehouse: ``s3://`` URI of the Iceberg warehouse the tables live in.
     """
 
     account: str
     database: str
     tables: Sequence[str] = ()
     filters: Mapping[str, str] = field(default_factory=dict)
-    warehouse: str = ""
 
     @property
     def table_names(self) -> tuple[str, ...]:
