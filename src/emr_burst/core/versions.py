@@ -44,6 +44,7 @@ def alluxio_version_tuple(version: str) -> tuple[int, ...]:
     """``"2.3.0"`` -> ``(2, 3, 0)``."""
     return tuple(int(part) for part in version.split("."))
 
+
 #: Apache YuniKorn (``scheduling.YuniKorn``): the Helm chart of the Apache release repository and
 #: the scheduler, admission-controller and web images of the same release. 1.9.0 (2026-07-29) is
 #: the first release that supports Kubernetes 1.35; its support matrix lists 1.24 to 1.35 and says

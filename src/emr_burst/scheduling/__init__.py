@@ -4,7 +4,7 @@ from emr_burst.scheduling.queues import (
     PlacementRule,
     PreemptionPolicy,
     Queue,
-    Resources,
+    QueueResources,
     SortPolicy,
 )
 from emr_burst.scheduling.yunikorn import (
@@ -20,7 +20,7 @@ __all__ = [
     "PlacementRule",
     "PreemptionPolicy",
     "Queue",
-    "Resources",
+    "QueueResources",
     "SortPolicy",
     "YuniKorn",
     "YuniKornQueue",

@@ -10,7 +10,8 @@ the ``queues.yaml`` key of its ``yunikorn-configs`` ConfigMap.
 Example::
 
     Queue("analytics-queue",
-          guaranteed=Resources(vcore=10, memory="38Gi"), max=Resources(vcore=24, memory="96Gi"),
+          guaranteed=QueueResources(vcore=10, memory="38Gi"),
+          max=QueueResources(vcore=24, memory="96Gi"),
           priority=100, sort_policy=SortPolicy.FIFO)
 """
 
@@ -55,8 +56,8 @@ class PreemptionPolicy(enum.Enum):
 
 
 @dataclass(frozen=True)
-class Resources:
-    """An amount of vCPU and memory, e.g. ``Resources(vcore=10, memory="38Gi")``.
+class QueueResources:
+    """An amount of vCPU and memory, e.g. ``QueueResources(vcore=10, memory="38Gi")``.
 
     :param vcore: vCPU: a number (``10``, ``1.5``) or millicores (``"500m"``).
     :param memory: memory with an explicit unit: ``"38Gi"`` (GiB) or ``"38G"`` (10^9 bytes).
@@ -83,7 +84,7 @@ class Resources:
             vcore = int(vcore)
         return {"memory": self.memory, "vcore": str(vcore)}
 
-    def exceeds(self, other: Resources) -> list[str]:
+    def exceeds(self, other: QueueResources) -> list[str]:
         """The resources (``vcore``, ``memory``) of which this amount is above ``other``."""
         over = []
         if self.cpu > other.cpu + 1e-9:
@@ -93,11 +94,11 @@ class Resources:
         return over
 
 
-def total(amounts: Sequence[Resources]) -> Resources:
+def total(amounts: Sequence[QueueResources]) -> QueueResources:
     """The sum of ``amounts`` (millicores and bytes, so any units add up)."""
     millicores = round(sum(a.cpu for a in amounts) * 1000)
     memory = sum(a.memory_bytes for a in amounts)
-    return Resources(vcore=f"{millicores}m", memory=_bytes_text(memory))
+    return QueueResources(vcore=f"{millicores}m", memory=_bytes_text(memory))
 
 
 def _bytes_text(value: float) -> str:
@@ -107,7 +108,7 @@ def _bytes_text(value: float) -> str:
     return str(int(value))
 
 
-def describe_resources(amount: Resources) -> str:
+def describe_resources(amount: QueueResources) -> str:
     """``10 vCPU / 38 GiB``: how messages show an amount."""
     return f"{amount.cpu:g} vCPU / {amount.memory_bytes / 2**30:g} GiB"
 
@@ -133,8 +134,8 @@ class Queue:
     """
 
     name: str
-    guaranteed: Resources | None = None
-    max: Resources | None = None
+    guaranteed: QueueResources | None = None
+    max: QueueResources | None = None
     priority: int | None = None
     sort_policy: SortPolicy | str = SortPolicy.FIFO
     preemption: PreemptionPolicy | str | None = None
@@ -232,7 +233,7 @@ def check_tree(
     queues: Any,
     *,
     prop: str = "queues",
-    capacity: Resources | None = None,
+    capacity: QueueResources | None = None,
     capacity_source: str = "capacity",
 ) -> bool:
     """Record every problem of the queue tree; True when the tree is sound.
@@ -265,11 +266,11 @@ def _check_level(
     parent: str,
     prop: str,
     *,
-    parent_max: Resources | None,
-    parent_guaranteed: Resources | None,
+    parent_max: QueueResources | None,
+    parent_guaranteed: QueueResources | None,
 ) -> None:
     seen: set[str] = set()
-    guarantees: list[Resources] = []
+    guarantees: list[QueueResources] = []
     for index, queue in enumerate(queues):
         if not isinstance(queue, Queue):
             check.add(f"{prop}[{index}] of {parent}", queue, "pass Queue(...) objects")
@@ -353,8 +354,8 @@ def _check_name(check: Checker, where: str, name: Any, path: str) -> bool:
 def _check_amount(check: Checker, prop: str, amount: Any) -> bool:
     if amount is None:
         return True
-    if not isinstance(amount, Resources):
-        check.add(prop, amount, "pass Resources(vcore=..., memory='...Gi') or None")
+    if not isinstance(amount, QueueResources):
+        check.add(prop, amount, "pass QueueResources(vcore=..., memory='...Gi') or None")
         return False
     return amount.check(check, prop)
 

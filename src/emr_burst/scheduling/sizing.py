@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from emr_burst.core import rules
-from emr_burst.scheduling.queues import Resources
+from emr_burst.scheduling.queues import QueueResources
 
 MIB = 2**20
 #: Spark's defaults when a property is not set.
@@ -41,9 +41,10 @@ class PodRequest:
     cpu: float
     memory: int
 
-    def resources(self, count: int = 1) -> Resources:
+    def resources(self, count: int = 1) -> QueueResources:
         millicores = round(self.cpu * 1000 * count)
-        return Resources(vcore=f"{millicores}m", memory=f"{math.ceil(self.memory * count / MIB)}Mi")
+        mebibytes = math.ceil(self.memory * count / MIB)
+        return QueueResources(vcore=f"{millicores}m", memory=f"{mebibytes}Mi")
 
     def quantities(self) -> dict[str, str]:
         """``{"cpu": "1100m", "memory": "5Gi"}``: the request in Kubernetes quantities."""
@@ -97,7 +98,7 @@ def pod_request(
     )
 
 
-def total_of(driver: PodRequest, executor: PodRequest, count: int) -> Resources:
+def total_of(driver: PodRequest, executor: PodRequest, count: int) -> QueueResources:
     """What a driver and ``count`` executors request together."""
     return PodRequest(
         cpu=driver.cpu + executor.cpu * count, memory=driver.memory + executor.memory * count
@@ -139,7 +140,7 @@ _GIB_PER_VCPU = {
 _INSTANCE_RE = re.compile(r"^(?P<family>[a-z0-9]+)\.(?P<size>[0-9]*x?large)$")
 
 
-def instance_resources(instance_type: str) -> Resources | None:
+def instance_resources(instance_type: str) -> QueueResources | None:
     """vCPU and memory of one instance type, when the table above knows it."""
     match = _INSTANCE_RE.match(instance_type)
     if match is None:
@@ -148,10 +149,10 @@ def instance_resources(instance_type: str) -> Resources | None:
     ratio = _GIB_PER_VCPU.get(match.group("family"))
     if vcpu is None or ratio is None:
         return None
-    return Resources(vcore=vcpu, memory=f"{vcpu * ratio}Gi")
+    return QueueResources(vcore=vcpu, memory=f"{vcpu * ratio}Gi")
 
 
-def fixed_capacity(instance_types: Sequence[str], nodes: int) -> Resources | None:
+def fixed_capacity(instance_types: Sequence[str], nodes: int) -> QueueResources | None:
     """What ``nodes`` nodes of the smallest of ``instance_types`` hold; None for an unknown type."""
     sizes = [instance_resources(t) for t in instance_types]
     known = [s for s in sizes if s is not None]
@@ -159,4 +160,4 @@ def fixed_capacity(instance_types: Sequence[str], nodes: int) -> Resources | Non
         return None
     cpu = min(s.cpu for s in known) * nodes
     memory = min(s.memory_bytes for s in known) * nodes
-    return Resources(vcore=int(cpu), memory=f"{int(memory // 2**30)}Gi")
+    return QueueResources(vcore=int(cpu), memory=f"{int(memory // 2**30)}Gi")

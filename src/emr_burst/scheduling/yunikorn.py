@@ -15,9 +15,9 @@ the real pods.
 Example::
 
     yunikorn = YuniKorn(self, "YuniKorn", platform=platform, queues=[
-        Queue("analytics-queue", guaranteed=Resources(10, "38Gi"), max=Resources(24, "96Gi"),
-              priority=100),
-        Queue("default", max=Resources(24, "96Gi")),
+        Queue("analytics-queue", guaranteed=QueueResources(10, "38Gi"),
+              max=QueueResources(24, "96Gi"), priority=100),
+        Queue("default", max=QueueResources(24, "96Gi")),
     ])
     team.add_extension(yunikorn.queue("analytics-queue"))
     template.add_extension(yunikorn.queue("analytics-queue", gang=GangScheduling()))
@@ -53,7 +53,7 @@ from emr_burst.scheduling.queues import (
     DEFAULT_PLACEMENT_RULES,
     PlacementRule,
     Queue,
-    Resources,
+    QueueResources,
     check_placement_rules,
     check_tree,
     describe_resources,
@@ -174,7 +174,7 @@ class YuniKorn(Construct):
         platform: IEmrEksPlatform,
         queues: Sequence[Queue],
         placement_rules: Sequence[PlacementRule] = DEFAULT_PLACEMENT_RULES,
-        capacity: Resources | None = None,
+        capacity: QueueResources | None = None,
         namespace: str = "yunikorn",
         root_submit_acl: str = "*",
         namespaces: Sequence[str] = (),
@@ -300,7 +300,7 @@ class YuniKorn(Construct):
             return f"{path} is a parent queue; jobs run in leaf queues ({self._leaves_text()})"
         return f"there is no queue {path}; the leaf queues are {self._leaves_text()}"
 
-    def queue_max(self, name: str) -> Resources | None:
+    def queue_max(self, name: str) -> QueueResources | None:
         """The limit a queue's usage meets first: its own max or the nearest ancestor's."""
         return self._queue_max.get(full_path(name))
 
@@ -611,7 +611,7 @@ def _validate(
     namespace: Any,
     root_submit_acl: Any,
     namespaces: Any,
-) -> Resources | None:
+) -> QueueResources | None:
     """Check every prop; return the capacity the guarantees are held against."""
     platform_ok = check_platform(check, platform)
     version = getattr(platform, "kubernetes_version", None) if platform_ok else None
@@ -632,11 +632,11 @@ def _validate(
         check.each("namespaces", namespaces, rules.namespace)
     if not isinstance(root_submit_acl, str) or not root_submit_acl.strip():
         check.add("root_submit_acl", root_submit_acl, "use '*' or 'user1,user2 group1'")
-    derived: Resources | None = None
+    derived: QueueResources | None = None
     source = "capacity"
     if capacity is not None:
-        if not isinstance(capacity, Resources):
-            check.add("capacity", capacity, "pass Resources(vcore=..., memory='...Gi') or None")
+        if not isinstance(capacity, QueueResources):
+            check.add("capacity", capacity, "pass QueueResources(vcore=..., memory='..Gi') or None")
         elif capacity.check(check, "capacity"):
             derived = capacity
     elif platform_ok:
@@ -647,7 +647,9 @@ def _validate(
     return derived
 
 
-def _derived_capacity(check: Checker, platform: Any, queues: Any) -> tuple[Resources | None, str]:
+def _derived_capacity(
+    check: Checker, platform: Any, queues: Any
+) -> tuple[QueueResources | None, str]:
     compute = getattr(platform, "compute", None)
     guaranteed = isinstance(queues, (list, tuple)) and any(
         isinstance(q, Queue) and q.guaranteed is not None for q in queues
@@ -662,7 +664,7 @@ def _derived_capacity(check: Checker, platform: Any, queues: Any) -> tuple[Resou
                 "capacity",
                 None,
                 f"the size of {list(compute.instance_types)} is not known here; pass "
-                "capacity=Resources(vcore=..., memory='...Gi') for the node group",
+                "capacity=QueueResources(vcore=..., memory='...Gi') for the node group",
             )
         return None, "capacity"
     if guaranteed:
@@ -675,15 +677,15 @@ def _derived_capacity(check: Checker, platform: Any, queues: Any) -> tuple[Resou
             "capacity",
             None,
             f"{kind}, so the capacity the guarantees share must be declared: pass "
-            "capacity=Resources(vcore=..., memory='...Gi')",
+            "capacity=QueueResources(vcore=..., memory='...Gi')",
         )
     return None, "capacity"
 
 
-def _effective_max(queues: Sequence[Queue]) -> dict[str, Resources | None]:
-    limits: dict[str, Resources | None] = {}
+def _effective_max(queues: Sequence[Queue]) -> dict[str, QueueResources | None]:
+    limits: dict[str, QueueResources | None] = {}
 
-    def visit(level: Sequence[Queue], parent: str, inherited: Resources | None) -> None:
+    def visit(level: Sequence[Queue], parent: str, inherited: QueueResources | None) -> None:
         for queue in level:
             path = f"{parent}.{queue.name}"
             own = queue.max or inherited

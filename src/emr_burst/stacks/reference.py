@@ -21,6 +21,7 @@ from emr_burst.stacks.hybrid_stacks import (
     HybridOnPremStack,
 )
 from emr_burst.stacks.network_stack import NetworkStack
+from emr_burst.stacks.yunikorn_stack import YuniKornStack
 
 StackT = TypeVar("StackT", bound=cdk.Stack)
 
@@ -58,6 +59,7 @@ def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> Refere
             platform_stack=platform,
             teams=teams,
         )
+    stacks.add(YuniKornStack, "YuniKorn", config=config, network=network)
     compute_network = stacks.add(HybridComputeNetworkStack, "HybridComputeNetwork", config=config)
     onprem = stacks.add(
         HybridOnPremStack, "HybridOnPrem", config=config, compute_network=compute_network
