@@ -204,3 +204,33 @@ def test_log_rows_fail_when_the_log_grant_loses_its_star(reference: BuiltApp, st
     assert len(broken) == 1
     assert "ClusterInstanceRole" in broken[0]
     assert '"Action": "s3:PutObject"' in broken[0]
+
+
+def test_a_job_role_open_to_every_service_account_fails_the_chart_account_rows(
+    reference: BuiltApp,
+) -> None:
+    def every_account(template: Template) -> None:
+        for role in _resources(template, "AWS::IAM::Role").values():
+            trust = role["Properties"]["AssumeRolePolicyDocument"]
+            if "Fn::Join" not in trust:
+                continue
+            parts = trust["Fn::Join"][1]
+            for i, part in enumerate(parts):
+                if isinstance(part, str) and "system:serviceaccount:" in part:
+                    head, _, _ = part.partition("system:serviceaccount:")
+                    parts[i] = head + "system:serviceaccount:*"
+                    parts[i + 1] = ""  # the account id of the base36 suffix
+                    parts[i + 2] = parts[i + 2][parts[i + 2].index('"') :]
+                    break
+
+    assert (
+        _problems(
+            _matrix(reference, "EmrBurstYuniKorn", lambda t: None), "eks-chart-account-no-role"
+        )
+        == []
+    )
+    problems = _problems(
+        _matrix(reference, "EmrBurstYuniKorn", every_account), "eks-chart-account-no-role"
+    )
+    assert len(problems) == 2, problems
+    assert any("yunikorn-admission-controller" in p for p in problems)
