@@ -247,17 +247,33 @@ def check_tree(
         check.add(prop, queues, "declare at least one queue, e.g. Queue('default')")
     _check_level(check, queues, ROOT, prop, parent_max=None, parent_guaranteed=None)
     if len(check.problems) == before and capacity is not None:
-        guarantees = [q.guaranteed for q in queues if q.guaranteed is not None]
-        summed = total(guarantees)
-        over = summed.exceeds(capacity)
-        if over:
-            check.add(
-                f"{prop} (guaranteed, all queues)",
-                describe_resources(summed),
-                f"is above the {capacity_source} of {describe_resources(capacity)} in "
-                f"{' and '.join(over)}: lower the guarantees so every queue can get its share",
-            )
+        _check_sum(
+            check,
+            f"{prop} (guaranteed, all queues)",
+            [q.guaranteed for q in queues if q.guaranteed is not None],
+            capacity,
+            what=f"the {capacity_source} of {describe_resources(capacity)}",
+            fix="lower the guarantees so every queue can get its share",
+        )
     return len(check.problems) == before
+
+
+def _check_sum(
+    check: Checker,
+    prop: str,
+    amounts: list[QueueResources],
+    limit: QueueResources,
+    *,
+    what: str,
+    fix: str,
+) -> None:
+    """Record a problem when ``amounts`` together exceed ``limit``."""
+    summed = total(amounts)
+    over = summed.exceeds(limit)
+    if amounts and over:
+        check.add(
+            prop, describe_resources(summed), f"is above {what} in {' and '.join(over)}; {fix}"
+        )
 
 
 def _check_level(
@@ -316,16 +332,15 @@ def _check_level(
                 parent_max=queue.max if max_ok and queue.max else parent_max,
                 parent_guaranteed=queue.guaranteed if guaranteed_ok else None,
             )
-    if parent_guaranteed is not None and guarantees:
-        summed = total(guarantees)
-        over = summed.exceeds(parent_guaranteed)
-        if over:
-            check.add(
-                f"{prop}[{parent}].children (guaranteed)",
-                describe_resources(summed),
-                f"is above the guarantee of {parent} ({describe_resources(parent_guaranteed)}) "
-                f"in {' and '.join(over)}; the children share their parent's guarantee",
-            )
+    if parent_guaranteed is not None:
+        _check_sum(
+            check,
+            f"{prop}[{parent}].children (guaranteed)",
+            guarantees,
+            parent_guaranteed,
+            what=f"the guarantee of {parent} ({describe_resources(parent_guaranteed)})",
+            fix="the children share their parent's guarantee",
+        )
 
 
 def _check_name(check: Checker, where: str, name: Any, path: str) -> bool:

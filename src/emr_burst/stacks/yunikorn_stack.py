@@ -27,37 +27,26 @@ VIRTUAL_CLUSTER = "emr-on-eks-cluster-v"
 BURST = QueueResources(vcore=24, memory="96Gi")
 
 
+#: The post's queue block: (name, guaranteed vCPU, guaranteed GiB, priority, sort policy).
+HOMEMAX_QUEUES = (
+    ("analytics-queue", 10, 38, 100, SortPolicy.FIFO),
+    ("marketing-queue", 8, 32, 75, SortPolicy.FAIR),
+    ("datascience-queue", 6, 26, 50, SortPolicy.FAIR),
+    ("default", 6, 26, 25, SortPolicy.FIFO),
+)
+
+
 def homemax_queues() -> list[Queue]:
-    """The post's queue block. Its "GB" are GiB: 38 is 30% of the cluster's 128 GiB."""
+    """The post's queues. Its "GB" are GiB: 38 is 30% of the cluster's 128 GiB."""
     return [
         Queue(
-            "analytics-queue",
-            guaranteed=QueueResources(vcore=10, memory="38Gi"),
+            name,
+            guaranteed=QueueResources(vcore=vcore, memory=f"{gib}Gi"),
             max=BURST,
-            priority=100,
-            sort_policy=SortPolicy.FIFO,
-        ),
-        Queue(
-            "marketing-queue",
-            guaranteed=QueueResources(vcore=8, memory="32Gi"),
-            max=BURST,
-            priority=75,
-            sort_policy=SortPolicy.FAIR,
-        ),
-        Queue(
-            "datascience-queue",
-            guaranteed=QueueResources(vcore=6, memory="26Gi"),
-            max=BURST,
-            priority=50,
-            sort_policy=SortPolicy.FAIR,
-        ),
-        Queue(
-            "default",
-            guaranteed=QueueResources(vcore=6, memory="26Gi"),
-            max=BURST,
-            priority=25,
-            sort_policy=SortPolicy.FIFO,
-        ),
+            priority=priority,
+            sort_policy=policy,
+        )
+        for name, vcore, gib, priority, policy in HOMEMAX_QUEUES
     ]
 
 
