@@ -321,9 +321,7 @@ def _check_level(
         if guaranteed_ok and queue.guaranteed:
             guarantees.append(queue.guaranteed)
         _check_properties(check, where, queue)
-        if queue.children is not None and check.rule(
-            f"{where}.children", queue.children, rules.sequence("Queue('child')")
-        ):
+        if check.rule(f"{where}.children", queue.children, rules.sequence("Queue('child')")):
             _check_level(
                 check,
                 queue.children,

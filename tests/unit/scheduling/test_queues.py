@@ -259,3 +259,18 @@ def test_a_non_queue_in_the_tree_is_refused() -> None:
     check_tree(check, ["analytics"])
     with pytest.raises(EmrBurstError, match="pass Queue"):
         check.raise_if_any()
+
+
+@pytest.mark.parametrize(
+    ("queue", "prop"),
+    [
+        (Queue("a", children=None), "queues[root.a].children"),  # type: ignore[arg-type]
+        (Queue("a", guaranteed={"vcore": 1}), "queues[root.a].guaranteed"),  # type: ignore[arg-type]
+        (Queue("a", max_applications=True), "queues[root.a].max_applications"),
+        (Queue("a", priority="high"), "queues[root.a].priority"),  # type: ignore[arg-type]
+        (Queue("a", sort_policy=None), "queues[root.a].sort_policy"),  # type: ignore[arg-type]
+        (Queue(None), "queues[root.?].name"),  # type: ignore[arg-type]
+    ],
+)
+def test_wrong_types_get_a_fix_not_a_crash(queue: Queue, prop: str) -> None:
+    assert prop in one([queue, Queue("default")])
