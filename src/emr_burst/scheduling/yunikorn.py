@@ -547,6 +547,8 @@ class _Binding:
         if self.task_groups is None or not isinstance(self.target, JobTemplate):
             return []
         current = self.target.effective_pod(PodRole.DRIVER)
+        if current.get("metadata", {}).get("labels", {}).get(QUEUE_KEY) != self.queue.queue:
+            return []  # the binding was refused after bind() (a conflict), so nothing landed
         annotation = current.get("metadata", {}).get("annotations", {}).get(TASK_GROUPS)
         check = Checker(None, None, "", where=self.where)
         _, fresh = self.gang(check, dict(self.target.spark_conf))

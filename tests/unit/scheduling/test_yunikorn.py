@@ -426,3 +426,13 @@ def test_a_gang_whose_job_changed_after_binding_fails_synth() -> None:
     template.add_spark_conf({"spark.executor.memory": "8g"}, overwrite=True)
     with pytest.raises(RuntimeError, match="placeholders no longer match the pods"):
         env.synth()
+
+
+def test_a_refused_gang_binding_leaves_nothing_to_check_at_synth() -> None:
+    env = Env()
+    template = gang_template(env)
+    template.add_extension(env.yunikorn.queue("default"))
+    gang = env.yunikorn.queue("analytics", gang=GangScheduling(min_executors=2))
+    with pytest.raises(EmrBurstError, match="already set it"):
+        template.add_extension(gang)
+    env.synth()
