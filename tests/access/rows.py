@@ -680,6 +680,38 @@ class _Rows:
         issuer = str(props["Url"]).removeprefix("https://")
         return issuer, (issuer, Principal("Federated", self.r.arn(provider)))
 
+    def chart_accounts(self) -> None:
+        """The service accounts of the charts we install (a scheduler needs no AWS access) can
+        assume none of the roles that trust the cluster's OIDC provider."""
+        providers = list(self.of_type("AWS::IAM::OIDCProvider"))
+        if len(providers) != 1:
+            return
+        provider, props = providers[0]
+        issuer = str(props["Url"]).removeprefix("https://")
+        federated = Principal("Federated", self.r.arn(provider))
+        trusting = [
+            lid
+            for lid, role in self.of_type("AWS::IAM::Role")
+            if "AssumeRoleWithWebIdentity" in json.dumps(role.get("AssumeRolePolicyDocument"))
+        ]
+        for lid, chart in self.of_type("Custom::AWSCDK-EKS-HelmChart"):
+            values = json.loads(str(chart.get("Values", "{}")))
+            for path, default in _CHART_ACCOUNTS.get(str(chart.get("Chart")), ()):
+                found: Any = values
+                for key in path:
+                    found = found.get(key) if isinstance(found, dict) else None
+                account = f"system:serviceaccount:{chart['Namespace']}:{found or default}"
+                for role in trusting:
+                    self.add(
+                        "eks-chart-account-no-role",
+                        (f"sa/{account.rsplit(':', 2)[1]}/{found or default}", federated),
+                        "sts:AssumeRoleWithWebIdentity",
+                        self.r.arn(role),
+                        because=f"{lid} installs {account}",
+                        context={f"{issuer}:sub": account, f"{issuer}:aud": "sts.amazonaws.com"},
+                        must_allow=False,
+                    )
+
     # -- notifications ---------------------------------------------------------------------------
     def _publish(self, kind: str, who: Who, topic: str, source_arn: str) -> None:
         """A service publishing for ``source_arn``, and the same service for another account."""
@@ -809,6 +841,15 @@ class _Rows:
             )
 
 
+#: Service accounts of the Helm charts we install, by chart: (values key path, chart default).
+_CHART_ACCOUNTS = {
+    "yunikorn": (
+        (("serviceAccount",), "yunikorn-admin"),
+        (("admissionController", "serviceAccount"), "yunikorn-admission-controller"),
+    ),
+}
+
+
 #: ``aws s3 cp <source> <target>`` in a step's shell command.
 _S3_COPY = re.compile(r"aws s3 cp (\S+) (\S+)")
 #: SDK calls of AwsCustomResources we make: (service, action) -> (IAM action, resource ARN form).
@@ -833,6 +874,7 @@ def stack_access(stack: str, template: Mapping[str, Any], region: str) -> StackA
     rows.job_templates()
     rows.sdk_calls()
     rows.template_runs()
+    rows.chart_accounts()
     rows.notifications()
     rows.state_machines()
     rows.flow_logs()

@@ -8,8 +8,11 @@ Sources are in /work/shared/docs/FACTS.md ("Deploy-time facts") and the AWS page
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+
+import yaml
 
 Template = Mapping[str, Any]
 Rule = Callable[[Template], list[str]]
@@ -255,6 +258,119 @@ def team_namespaces_are_isolated(template: Template) -> list[str]:
     return problems
 
 
+#: Kubernetes minors each YuniKorn release supports (yunikorn.apache.org, "Version details").
+YUNIKORN_KUBERNETES = {"1.8.0": ((1, 24), (1, 34)), "1.9.0": ((1, 24), (1, 35))}
+YUNIKORN_QUEUE = "yunikorn.apache.org/queue"
+
+
+def _minor(version: str) -> tuple[int, int]:
+    major, minor = str(version).split(".")[:2]
+    return int(major), int(minor)
+
+
+def _yunikorn_config(template: Template) -> dict[str, Any] | None:
+    for obj in kubernetes_objects(template):
+        if obj.get("kind") == "ConfigMap" and obj["metadata"].get("name") == "yunikorn-configs":
+            return dict(obj.get("data", {}))
+    return None
+
+
+def _leaf_queues(queues_yaml: str) -> set[str]:
+    leaves: set[str] = set()
+
+    def walk(queues: list[dict[str, Any]], parent: str) -> None:
+        for queue in queues:
+            path = f"{parent}.{queue['name']}" if parent else queue["name"]
+            if queue.get("queues"):
+                walk(queue["queues"], path)
+            elif not queue.get("parent"):
+                leaves.add(path)
+
+    for partition in yaml.safe_load(queues_yaml).get("partitions", []):
+        walk(partition.get("queues", []), "")
+    return leaves
+
+
+def _job_template_queues(template: Template) -> Iterator[tuple[str, str]]:
+    """(job template, queue) for each job template whose job runner names a YuniKorn queue."""
+    for logical_id, resource in _resources(template, "AWS::EMRContainers::JobTemplate"):
+        data = resource.get("Properties", {}).get("JobTemplateData", {})
+        for item in data.get("ConfigurationOverrides", {}).get("ApplicationConfiguration", []):
+            if item.get("Classification") == "emr-job-submitter":
+                for key, value in item.get("Properties", {}).items():
+                    if key.endswith(YUNIKORN_QUEUE):
+                        yield logical_id, str(value)
+
+
+def yunikorn_is_wired_to_the_jobs(template: Template) -> list[str]:
+    """YuniKorn claims the pods of the EMR namespaces only (an empty namespace filter hands every
+    pod of the cluster, CoreDNS included, to YuniKorn), claims every namespace whose jobs name a
+    queue (a job runner YuniKorn never labels has no application id and stays Pending), and every
+    queue a job names is a leaf of the deployed tree (else it lands in root.default or is
+    refused)."""
+    config = _yunikorn_config(template)
+    named = list(_job_template_queues(template))
+    if config is None:
+        return [
+            f"{lid}: names YuniKorn queue {queue!r} but this stack deploys no YuniKorn "
+            "configuration (yunikorn-configs)."
+            for lid, queue in named
+        ]
+    problems = []
+    filters = str(config.get("admissionController.filtering.processNamespaces", ""))
+    if not filters.strip():
+        problems.append(
+            "yunikorn-configs: admissionController.filtering.processNamespaces is empty, so "
+            "YuniKorn takes every pod of the cluster; list the Spark namespaces."
+        )
+    patterns = [re.compile(p) for p in filters.split(",") if p]
+    if named:
+        for logical_id, vc in _resources(template, "AWS::EMRContainers::VirtualCluster"):
+            info = vc.get("Properties", {}).get("ContainerProvider", {}).get("Info", {})
+            namespace = str(info.get("EksInfo", {}).get("Namespace"))
+            if patterns and not any(p.search(namespace) for p in patterns):
+                problems.append(
+                    f"{logical_id}: namespace {namespace!r} runs jobs that name YuniKorn queues "
+                    f"but is not in processNamespaces ({filters!r}); its job runners would stay "
+                    "Pending."
+                )
+    leaves = _leaf_queues(str(config.get("queues.yaml", "partitions: []")))
+    for logical_id, queue in named:
+        path = queue if queue.startswith("root.") else f"root.{queue}"
+        if path not in leaves:
+            problems.append(
+                f"{logical_id}: names YuniKorn queue {queue!r}, which is not a leaf of the "
+                f"deployed tree ({', '.join(sorted(leaves))})."
+            )
+    return problems
+
+
+def yunikorn_supports_the_cluster(template: Template) -> list[str]:
+    """The YuniKorn release a stack installs supports the Kubernetes version of its cluster."""
+    clusters = [
+        str(c.get("Properties", {}).get("Version"))
+        for _, c in _resources(template, "AWS::EKS::Cluster")
+    ]
+    problems = []
+    for logical_id, chart in _resources(template, "Custom::AWSCDK-EKS-HelmChart"):
+        props = chart.get("Properties", {})
+        if props.get("Chart") != "yunikorn":
+            continue
+        version = str(props.get("Version"))
+        supported = YUNIKORN_KUBERNETES.get(version)
+        if supported is None:
+            problems.append(f"{logical_id}: YuniKorn chart {version!r} is not a known release.")
+            continue
+        low, high = supported
+        for cluster in clusters:
+            if not low <= _minor(cluster) <= high:
+                problems.append(
+                    f"{logical_id}: YuniKorn {version} supports Kubernetes "
+                    f"{low[0]}.{low[1]}-{high[0]}.{high[1]}, the cluster runs {cluster}."
+                )
+    return problems
+
+
 def _render(value: Any) -> Any:
     """A template value with tokens as ``<LogicalId.Attr>`` text and ``Fn::Join`` joined."""
     if isinstance(value, dict) and len(value) == 1:
@@ -413,6 +529,8 @@ RULES: dict[str, Rule] = {
     "hdfs-not-on-spot": hdfs_core_nodes_are_on_demand,
     "service-principal-source": service_principals_are_bound_to_their_source,
     "team-isolation": team_namespaces_are_isolated,
+    "yunikorn-wired": yunikorn_is_wired_to_the_jobs,
+    "yunikorn-kubernetes": yunikorn_supports_the_cluster,
     "lake-formation-fgac": lake_formation_fgac_is_consistent,
     "lake-formation-settings-first": lake_formation_settings_come_first,
     "iceberg-catalog-implementation": iceberg_catalogs_name_one_implementation,

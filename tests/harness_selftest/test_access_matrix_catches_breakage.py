@@ -292,3 +292,33 @@ def test_a_query_role_trusting_the_user_namespace_fails(reference: BuiltApp) -> 
         _matrix(reference, CONSUMER_STACK, widen), "fgac-query-irsa-user-namespace"
     )
     assert "must be denied" in problem
+
+
+def test_a_job_role_open_to_every_service_account_fails_the_chart_account_rows(
+    reference: BuiltApp,
+) -> None:
+    def every_account(template: Template) -> None:
+        for role in _resources(template, "AWS::IAM::Role").values():
+            trust = role["Properties"]["AssumeRolePolicyDocument"]
+            if "Fn::Join" not in trust:
+                continue
+            parts = trust["Fn::Join"][1]
+            for i, part in enumerate(parts):
+                if isinstance(part, str) and "system:serviceaccount:" in part:
+                    head, _, _ = part.partition("system:serviceaccount:")
+                    parts[i] = head + "system:serviceaccount:*"
+                    parts[i + 1] = ""  # the account id of the base36 suffix
+                    parts[i + 2] = parts[i + 2][parts[i + 2].index('"') :]
+                    break
+
+    assert (
+        _problems(
+            _matrix(reference, "EmrBurstYuniKorn", lambda t: None), "eks-chart-account-no-role"
+        )
+        == []
+    )
+    problems = _problems(
+        _matrix(reference, "EmrBurstYuniKorn", every_account), "eks-chart-account-no-role"
+    )
+    assert len(problems) == 2, problems
+    assert any("yunikorn-admission-controller" in p for p in problems)

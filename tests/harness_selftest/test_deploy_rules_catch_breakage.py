@@ -244,3 +244,73 @@ def test_iceberg_rule_catches_type_and_catalog_impl_together() -> None:
     spark["Properties"]["spark.sql.catalog.dev.type"] = "glue"
     (problem,) = rules.iceberg_catalogs_name_one_implementation(both)
     assert "spark.sql.catalog.dev" in problem
+
+
+QUEUES_YAML = (
+    "partitions:\n  - name: default\n    queues:\n      - name: root\n        queues:\n"
+    "          - name: a\n          - name: org\n            queues:\n              - name: b\n"
+)
+
+
+def _yunikorn(process: str = "^emr$") -> dict[str, Any]:
+    return _manifest(
+        {
+            "kind": "ConfigMap",
+            "metadata": {"name": "yunikorn-configs", "namespace": "yunikorn"},
+            "data": {
+                "queues.yaml": QUEUES_YAML,
+                "admissionController.filtering.processNamespaces": process,
+            },
+        }
+    )
+
+
+def _queued_template(queue: str) -> dict[str, Any]:
+    submitter = {
+        "Classification": "emr-job-submitter",
+        "Properties": {"jobsubmitter.label.yunikorn.apache.org/queue": queue},
+    }
+    data = {"ConfigurationOverrides": {"ApplicationConfiguration": [submitter]}}
+    return {"Type": "AWS::EMRContainers::JobTemplate", "Properties": {"JobTemplateData": data}}
+
+
+VC = {
+    "Type": "AWS::EMRContainers::VirtualCluster",
+    "Properties": {"ContainerProvider": {"Info": {"EksInfo": {"Namespace": "emr"}}}},
+}
+
+
+def test_yunikorn_wiring_rule() -> None:
+    good = _template(Config=_yunikorn(), Vc=VC, T=_queued_template("root.org.b"))
+    assert rules.yunikorn_is_wired_to_the_jobs(good) == []
+    (missing,) = rules.yunikorn_is_wired_to_the_jobs(
+        _template(Config=_yunikorn(), Vc=VC, T=_queued_template("root.org"))
+    )
+    assert "'root.org', which is not a leaf" in missing
+    (everything,) = rules.yunikorn_is_wired_to_the_jobs(_template(Config=_yunikorn(""), Vc=VC))
+    assert "takes every pod of the cluster" in everything
+    (unclaimed,) = rules.yunikorn_is_wired_to_the_jobs(
+        _template(Config=_yunikorn("^spark$"), Vc=VC, T=_queued_template("a"))
+    )
+    assert "'emr' runs jobs that name YuniKorn queues" in unclaimed
+    (alone,) = rules.yunikorn_is_wired_to_the_jobs(_template(T=_queued_template("a")))
+    assert "deploys no YuniKorn configuration" in alone
+
+
+def test_yunikorn_kubernetes_rule() -> None:
+    def stack(chart: str, cluster: str) -> dict[str, Any]:
+        return _template(
+            Chart={
+                "Type": "Custom::AWSCDK-EKS-HelmChart",
+                "Properties": {"Chart": "yunikorn", "Version": chart},
+            },
+            Cluster={"Type": "AWS::EKS::Cluster", "Properties": {"Version": cluster}},
+        )
+
+    assert rules.yunikorn_supports_the_cluster(stack("1.9.0", "1.35")) == []
+    (too_new,) = rules.yunikorn_supports_the_cluster(stack("1.9.0", "1.36"))
+    assert "supports Kubernetes 1.24-1.35, the cluster runs 1.36" in too_new
+    (old,) = rules.yunikorn_supports_the_cluster(stack("1.8.0", "1.35"))
+    assert "1.24-1.34" in old
+    (unknown,) = rules.yunikorn_supports_the_cluster(stack("2.0.0", "1.35"))
+    assert "not a known release" in unknown

@@ -25,6 +25,7 @@ from emr_burst.stacks.lake_formation_stacks import (
     LakeFormationProducerStack,
 )
 from emr_burst.stacks.network_stack import NetworkStack
+from emr_burst.stacks.yunikorn_stack import YuniKornStack
 
 StackT = TypeVar("StackT", bound=cdk.Stack)
 
@@ -62,6 +63,7 @@ def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> Refere
             platform_stack=platform,
             teams=teams,
         )
+    stacks.add(YuniKornStack, "YuniKorn", config=config, network=network)
     compute_network = stacks.add(HybridComputeNetworkStack, "HybridComputeNetwork", config=config)
     onprem = stacks.add(
         HybridOnPremStack, "HybridOnPrem", config=config, compute_network=compute_network
