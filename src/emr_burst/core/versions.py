@@ -45,6 +45,33 @@ def alluxio_version_tuple(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
+#: Lake Formation fine-grained access control on EMR on EKS (announced February 2025) needs EMR
+#: 7.7 or later; ``rules.fgac_release`` refuses older labels.
+LAKE_FORMATION_FGAC_MIN_RELEASE = (7, 7)
+#: Apache YuniKorn (``scheduling.YuniKorn``): the Helm chart of the Apache release repository and
+#: the scheduler, admission-controller and web images of the same release. 1.9.0 (2026-07-29) is
+#: the first release that supports Kubernetes 1.35; its support matrix lists 1.24 to 1.35 and says
+#: 1.36 passed the e2e suite but is not supported. A platform outside that range is refused.
+YUNIKORN_VERSION = "1.9.0"
+YUNIKORN_CHART_REPOSITORY = "https://apache.github.io/yunikorn-release"
+YUNIKORN_KUBERNETES_RANGE = ("1.24", "1.35")
+YUNIKORN_IMAGE_REPOSITORY = "apache/yunikorn"
+#: Placeholder pods of gang scheduling (YuniKorn's ``service.placeholderImage``).
+YUNIKORN_PLACEHOLDER_IMAGE = "registry.k8s.io/pause:3.10"
+
+
+def kubernetes_minor(version: str) -> tuple[int, int]:
+    """``"1.35"`` -> ``(1, 35)``."""
+    major, minor = version.split(".")[:2]
+    return int(major), int(minor)
+
+
+def yunikorn_supports(kubernetes_version: str) -> bool:
+    """Whether the pinned YuniKorn release lists ``kubernetes_version`` as supported."""
+    low, high = (kubernetes_minor(v) for v in YUNIKORN_KUBERNETES_RANGE)
+    return low <= kubernetes_minor(kubernetes_version) <= high
+
+
 #: Hive Metastore (issue 11). The metastore database: RDS for PostgreSQL, pinned to a major version
 #: (RDS applies minor versions automatically); RDS Proxy fronts it. Hive's schema tool supports
 #: PostgreSQL as ``-dbType postgres``.

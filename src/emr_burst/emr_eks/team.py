@@ -137,6 +137,7 @@ class SparkTeam(Construct):
         Default: - ``JobDriver.spark_submit`` with ``${EntryPoint}`` and the argument parameters.
     :param security_configuration_id: EMR on EKS security configuration of the virtual cluster.
         Default: - none.
+    :param virtual_cluster_name: Default: - the namespace.
     :param logging_cpu_request: CPU request of EMR's logging container in driver and executor pods
         (``emr-containers-defaults`` ``logging.request.cores``; EMR sets none by default, which a
         namespace quota on ``requests.cpu`` refuses). Default: - ``100m``.
@@ -164,6 +165,7 @@ class SparkTeam(Construct):
         argument_parameters: Sequence[str] = (),
         job_driver: JobDriver | None = None,
         security_configuration_id: str | None = None,
+        virtual_cluster_name: str | None = None,
         logging_cpu_request: str = LOGGING_CPU_REQUEST,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
         encryption_key: kms.IKey | None = None,
@@ -216,6 +218,7 @@ class SparkTeam(Construct):
             quota=quota,
             limits=limits,
             security_configuration_id=security_configuration_id,
+            virtual_cluster_name=virtual_cluster_name,
         )
         self.namespace_construct = self._virtual_cluster.namespace_construct
         self._execution_role = JobExecutionRole(
@@ -369,14 +372,35 @@ class SparkTeam(Construct):
         return self.namespace_construct.add_manifest(f"Manifest{self._manifest_count}", *objects)
 
     def grant_job_logging(self, role: JobExecutionRole) -> None:
-        """Let another job role of the team write the team's log group and S3 log prefix."""
+        """Let another job role of the team run the team's jobs: read the entry points under
+        ``<namespace>/scripts/``, write the log group and the ``<namespace>/logs/`` prefix, and use
+        the bucket's key through S3 when it is SSE-KMS. Data access stays the role's own."""
         ns = self._namespace
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject"],
+                resources=[self._bucket.arn_for_objects(f"{ns}/scripts/*")],
+            )
+        )
         role.add_to_policy(
             iam.PolicyStatement(
                 actions=["s3:PutObject", "s3:AbortMultipartUpload"],
                 resources=[self._bucket.arn_for_objects(f"{ns}/logs/*")],
             )
         )
+        key = self._bucket.encryption_key
+        if key is not None:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                    resources=[key.key_arn],
+                    conditions={
+                        "StringEquals": {
+                            "kms:ViaService": f"s3.{cdk.Stack.of(self).region}.amazonaws.com"
+                        }
+                    },
+                )
+            )
         role.add_to_policy(
             iam.PolicyStatement(
                 actions=["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
@@ -386,9 +410,12 @@ class SparkTeam(Construct):
         _nag.acknowledge_resources(
             role.role,
             f"Job logs land under the team's own {ns}/logs/ prefix with names EMR picks at run "
-            "time.",
+            f"time; entry points are the team's scripts under {ns}/scripts/, named at submission.",
             "AwsSolutions-IAM5",
-            [self._bucket.arn_for_objects(f"{ns}/logs/*")],
+            [
+                self._bucket.arn_for_objects(f"{ns}/logs/*"),
+                self._bucket.arn_for_objects(f"{ns}/scripts/*"),
+            ],
         )
 
     def _roles(self) -> list[JobExecutionRole]:

@@ -54,7 +54,11 @@ class SecretsStoreCsi(Construct):
                     versions.SECRETS_STORE_AWS_PROVIDER_REPOSITORY,
                     versions.SECRETS_STORE_AWS_PROVIDER_VERSION,
                     "secrets-provider-aws",
-                    {"secrets-store-csi-driver": {"install": False}},
+                    {
+                        "secrets-store-csi-driver": {"install": False},
+                        # A fixed account name (the chart derives one from the release name).
+                        "rbac": {"serviceAccountName": "csi-secrets-store-provider-aws"},
+                    },
                 ),
             )
         )

@@ -77,13 +77,7 @@ class EmrEksStack(BurstStack):
                 removal_policy=removal,
             ).vpc
 
-        if eks_config.admin_role_arn:
-            admin_role: iam.IRole = iam.Role.from_role_arn(
-                self, "AdminRole", eks_config.admin_role_arn, mutable=False
-            )
-        else:
-            admin_role = self._admin_role()
-
+        admin_role = platform_admin_role(self, config)
         compute = AutoModeCompute() if eks_config.compute_mode == "auto" else NodeGroupCompute()
         self.platform = EmrEksPlatform(
             self,
@@ -96,16 +90,7 @@ class EmrEksStack(BurstStack):
             removal_policy=removal,
         )
 
-        if isinstance(admin_role, ManagedPolicyRole):
-            # Operators assume this role and run `aws eks update-kubeconfig`; the access entry
-            # gives it cluster-admin inside Kubernetes.
-            admin_role.add_to_principal_policy(
-                iam.PolicyStatement(
-                    actions=["eks:DescribeCluster"],
-                    resources=[self.platform.cluster.cluster_arn],
-                )
-            )
-
+        allow_describe(admin_role, self.platform)
         self.teams = add_reference_teams(
             self,
             self.platform,
@@ -115,12 +100,27 @@ class EmrEksStack(BurstStack):
         cdk.CfnOutput(self, "ClusterName", value=self.platform.cluster.cluster_name)
         cdk.CfnOutput(self, "JobBucketName", value=self.platform.job_bucket.bucket_name)
 
-    def _admin_role(self) -> ManagedPolicyRole:
-        return ManagedPolicyRole(
-            self,
-            "AdminRole",
-            assumed_by=iam.AccountRootPrincipal(),
-            description="Administers the EMR on EKS platform's cluster (kubectl via access entry)",
+
+def platform_admin_role(stack: cdk.Stack, config: AppConfig) -> iam.IRole:
+    """The cluster's administrator: the configured role, or one the account may assume."""
+    if config.eks.admin_role_arn:
+        return iam.Role.from_role_arn(stack, "AdminRole", config.eks.admin_role_arn, mutable=False)
+    return ManagedPolicyRole(
+        stack,
+        "AdminRole",
+        assumed_by=iam.AccountRootPrincipal(),
+        description="Administers the EMR on EKS platform's cluster (kubectl via access entry)",
+    )
+
+
+def allow_describe(admin_role: iam.IRole, platform: EmrEksPlatform) -> None:
+    """Operators assume the admin role and run ``aws eks update-kubeconfig``; the access entry
+    gives it cluster-admin inside Kubernetes."""
+    if isinstance(admin_role, ManagedPolicyRole):
+        admin_role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["eks:DescribeCluster"], resources=[platform.cluster.cluster_arn]
+            )
         )
 
 
