@@ -657,3 +657,55 @@ def optional(rule: Rule) -> Rule:
         return None if value is None else rule(value)
 
     return check
+
+
+# --- observability ------------------------------------------------------------------------------
+
+_PREFIX_RE = re.compile(r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$")
+
+
+def s3_directory(value: Any) -> str | None:
+    """A key prefix that names one directory: ``spark-events/`` (no leading '/', a trailing '/').
+
+    Without the trailing slash, ``spark-events`` also matches ``spark-events-old/...`` in IAM and
+    lifecycle prefixes, and readers and writers may disagree on the directory.
+    """
+    if unresolved(value):
+        return "use a literal prefix: readers and writers must agree on it at synth time"
+    if (fix := _text(value, "spark-events/")) is not None:
+        return fix
+    if not value.endswith("/"):
+        return f"end the directory with '/', e.g. {value.rstrip('/') + '/'!r}"
+    if not _PREFIX_RE.match(value):
+        return (
+            "use path segments of letters, digits and !_.*'()- separated by '/', no leading '/', "
+            "e.g. 'spark-events/'"
+        )
+    return None
+
+
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$")
+
+
+def domain_name(value: Any) -> str | None:
+    """A lowercase DNS domain of at least two labels, e.g. ``example.internal``."""
+    if unresolved(value):
+        return "use a literal domain: the certificate and the hosted zone are named at synth time"
+    if (fix := _text(value, "example.internal")) is not None:
+        return fix
+    if not _DOMAIN_RE.match(value):
+        return "use a lowercase domain of two or more labels such as 'example.internal'"
+    return None
+
+
+def disjoint_from(other: str, what: str) -> Rule:
+    """A CIDR that does not overlap ``other`` (``what`` names it in the fix)."""
+
+    def rule(value: Any) -> str | None:
+        if (fix := cidr(value)) is not None or unresolved(value):
+            return fix
+        if not disjoint_cidrs(value, other):
+            return f"overlaps {what} {other}; pick a range outside it, e.g. '172.16.0.0/22'"
+        return None
+
+    return rule
