@@ -75,3 +75,15 @@ def test_constructs_reexports_every_public_name_of_each_package(package: str) ->
     for name in getattr(module, "__all__", ()):
         assert getattr(constructs, name) is getattr(module, name), name
         assert name in constructs.__all__, name
+
+
+#: The Spark History Server capability (issue 12).
+OBSERVABILITY = ["AlbProvider", "ClientVpn", "PrivateAccess", "SparkEventLogs", "SparkHistoryServer"]
+
+
+@pytest.mark.parametrize("name", OBSERVABILITY)
+def test_observability_names_are_public(name: str) -> None:
+    from emr_burst import observability
+
+    assert name in observability.__all__
+    assert getattr(constructs, name) is getattr(observability, name)

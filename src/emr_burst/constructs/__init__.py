@@ -71,6 +71,13 @@ from emr_burst.network import (
     InterfaceEndpoint,
     Network,
 )
+from emr_burst.observability import (
+    AlbProvider,
+    ClientVpn,
+    PrivateAccess,
+    SparkEventLogs,
+    SparkHistoryServer,
+)
 
 __all__ = [
     "AlluxioOptions",
@@ -131,4 +138,10 @@ __all__ = [
     "WorkloadType",
     "auto_mode_placement",
     "node_group_placement",
+    # observability
+    "AlbProvider",
+    "ClientVpn",
+    "PrivateAccess",
+    "SparkEventLogs",
+    "SparkHistoryServer",
 ]

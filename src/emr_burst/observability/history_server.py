@@ -362,9 +362,12 @@ class SparkHistoryServer(Construct):
             port=ec2.VpnPort.HTTPS,
             dns_servers=[_resolver_address(vpc_cidr)],
             vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
-            # authorize_all_users_to_vpc_cidr (the default) scopes access to the VPC's CIDR.
             description=f"Private access to {self.url}",
+            # Authorized for the VPC's own range only (never 0.0.0.0/0), given as the literal
+            # CIDR rather than the VPC's attribute.
+            authorize_all_users_to_vpc_cidr=False,
         )
+        endpoint.add_authorization_rule("VpcOnly", cidr=vpc_cidr)
         return endpoint
 
 

@@ -21,6 +21,7 @@ from emr_burst.stacks.hybrid_stacks import (
     HybridOnPremStack,
 )
 from emr_burst.stacks.network_stack import NetworkStack
+from emr_burst.stacks.spark_history_stack import SparkHistoryStack
 
 StackT = TypeVar("StackT", bound=cdk.Stack)
 
@@ -69,6 +70,7 @@ def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> Refere
         compute_network=compute_network,
         onprem=onprem,
     )
+    stacks.add(SparkHistoryStack, "SparkHistory", config=config, network=network, platform_stack=platform)
     return stacks
 
 
