@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-from emr_burst import constructs
+from emr_burst import constructs, observability
 
 #: ``emr_burst.constructs.__all__`` of release 0.1.0, before the package-per-capability layout.
 FIRST_RELEASE = [
@@ -78,12 +78,16 @@ def test_constructs_reexports_every_public_name_of_each_package(package: str) ->
 
 
 #: The Spark History Server capability (issue 12).
-OBSERVABILITY = ["AlbProvider", "ClientVpn", "PrivateAccess", "SparkEventLogs", "SparkHistoryServer"]
+OBSERVABILITY = [
+    "AlbProvider",
+    "ClientVpn",
+    "PrivateAccess",
+    "SparkEventLogs",
+    "SparkHistoryServer",
+]
 
 
 @pytest.mark.parametrize("name", OBSERVABILITY)
 def test_observability_names_are_public(name: str) -> None:
-    from emr_burst import observability
-
     assert name in observability.__all__
     assert getattr(constructs, name) is getattr(observability, name)

@@ -80,6 +80,7 @@ from emr_burst.observability import (
 )
 
 __all__ = [
+    "AlbProvider",
     "AlluxioOptions",
     "AutoModeCompute",
     "BootstrapAction",
@@ -87,6 +88,7 @@ __all__ = [
     "BurstStack",
     "CapacityMode",
     "Classification",
+    "ClientVpn",
     "ContainerLimits",
     "Contribution",
     "DynamicAllocation",
@@ -128,9 +130,12 @@ __all__ = [
     "PodRole",
     "PodTemplate",
     "PrimaryAddress",
+    "PrivateAccess",
     "QueryEngine",
     "RangerAuthorization",
     "ScalingLimits",
+    "SparkEventLogs",
+    "SparkHistoryServer",
     "SparkPlacement",
     "SparkTeam",
     "SpotAllocationStrategy",
@@ -138,10 +143,4 @@ __all__ = [
     "WorkloadType",
     "auto_mode_placement",
     "node_group_placement",
-    # observability
-    "AlbProvider",
-    "ClientVpn",
-    "PrivateAccess",
-    "SparkEventLogs",
-    "SparkHistoryServer",
 ]

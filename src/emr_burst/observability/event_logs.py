@@ -94,9 +94,15 @@ class SparkEventLogs(Construct):
     ) -> None:
         check = Checker(scope, construct_id, "SparkEventLogs")
         check.rule("log_directory", log_directory, rules.s3_directory)
-        check.rule("expiration", expiration, rules.optional(rules.duration(
-            cdk.Duration.days(1), cdk.Duration.days(36500), step=cdk.Duration.days(1)
-        )))
+        check.rule(
+            "expiration",
+            expiration,
+            rules.optional(
+                rules.duration(
+                    cdk.Duration.days(1), cdk.Duration.days(36500), step=cdk.Duration.days(1)
+                )
+            ),
+        )
         if check.rule("writer_accounts", writer_accounts, rules.string_list("111122223333")):
             check.each("writer_accounts", writer_accounts, rules.account)
             check.rule("writer_accounts", list(writer_accounts), rules.distinct)
@@ -167,7 +173,7 @@ class SparkEventLogs(Construct):
 
     @property
     def reader_uri(self) -> str:
-        """``s3a://<bucket>/<directory>``: the History Server's ``spark.history.fs.logDirectory``."""
+        """``s3a://<bucket>/<directory>``: the server's ``spark.history.fs.logDirectory``."""
         return f"{READER_SCHEME}://{self.bucket.bucket_name}/{self.log_directory}"
 
     @property
@@ -191,7 +197,9 @@ class SparkEventLogs(Construct):
             iam.PolicyStatement(
                 actions=["s3:ListBucket"],
                 resources=[self.bucket.bucket_arn],
-                conditions={"StringLike": {"s3:prefix": [self.log_directory, f"{self.log_directory}*"]}},
+                conditions={
+                    "StringLike": {"s3:prefix": [self.log_directory, f"{self.log_directory}*"]}
+                },
             ),
             iam.PolicyStatement(
                 actions=["kms:GenerateDataKey", "kms:Decrypt"], resources=[self.key.key_arn]
@@ -205,7 +213,9 @@ class SparkEventLogs(Construct):
             iam.PolicyStatement(
                 actions=["s3:ListBucket"],
                 resources=[self.bucket.bucket_arn],
-                conditions={"StringLike": {"s3:prefix": [self.log_directory, f"{self.log_directory}*"]}},
+                conditions={
+                    "StringLike": {"s3:prefix": [self.log_directory, f"{self.log_directory}*"]}
+                },
             ),
             iam.PolicyStatement(actions=["kms:Decrypt"], resources=[self.key.key_arn]),
         ]
@@ -213,7 +223,9 @@ class SparkEventLogs(Construct):
     def grant_write(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let a job execution role or an EMR on EC2 instance role write event logs here."""
         check = Checker(None, None, "", where=f"SparkEventLogs '{self.node.path}'")
-        check.rule("grant_write(grantee)", grantee, rules.interface("an iam.IGrantable", "grant_principal"))
+        check.rule(
+            "grant_write(grantee)", grantee, rules.interface("an iam.IGrantable", "grant_principal")
+        )
         check.raise_if_any()
         grant: iam.Grant | None = None
         for statement in self.write_statements():

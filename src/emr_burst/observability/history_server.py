@@ -153,7 +153,8 @@ class SparkHistoryServer(Construct):
             compaction_files_to_retain=compaction_files_to_retain,
             cleaner=cleaner,
         )
-        assert isinstance(vpc_cidr, str) and isinstance(access.domain, str)
+        assert isinstance(vpc_cidr, str)
+        assert isinstance(access.domain, str)
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
         self.platform = platform
@@ -191,7 +192,9 @@ class SparkHistoryServer(Construct):
             "IngressClass",
             cluster=platform.cluster,
             manifest=m.ingress_class(
-                m.AUTO_MODE_ALB if parsed_alb is AlbProvider.AUTO_MODE else m.LOAD_BALANCER_CONTROLLER
+                m.AUTO_MODE_ALB
+                if parsed_alb is AlbProvider.AUTO_MODE
+                else m.LOAD_BALANCER_CONTROLLER
             ),
         )
         if controller is not None:
@@ -241,7 +244,9 @@ class SparkHistoryServer(Construct):
 
     # --- parts ----------------------------------------------------------------------------------
 
-    def _role(self, platform: IEmrEksPlatform, stack: cdk.Stack, *, read_only: bool) -> ManagedPolicyRole:
+    def _role(
+        self, platform: IEmrEksPlatform, stack: cdk.Stack, *, read_only: bool
+    ) -> ManagedPolicyRole:
         provider = platform.open_id_connect_provider
         role = ManagedPolicyRole(
             self,
@@ -316,7 +321,9 @@ class SparkHistoryServer(Construct):
             self,
             "AlbController",
             cluster=cluster,
-            version=getattr(eks.AlbControllerVersion, versions.AWS_LOAD_BALANCER_CONTROLLER_VERSION),
+            version=getattr(
+                eks.AlbControllerVersion, versions.AWS_LOAD_BALANCER_CONTROLLER_VERSION
+            ),
         )
         return controller
 
@@ -338,7 +345,9 @@ class SparkHistoryServer(Construct):
                 server.node.add_dependency(self._activation)
             server_arn = server.certificate_arn
         key: kms.IKey = _kms.new_key(
-            self, "VpnLogKey", description=f"Client VPN connection logs of {self.node.path}",
+            self,
+            "VpnLogKey",
+            description=f"Client VPN connection logs of {self.node.path}",
             removal_policy=removal,
         )
         _kms.allow_cloudwatch_logs(key)
@@ -415,18 +424,18 @@ def _validate(
             )
         else:
             check.rule("access.domain", access.domain, rules.domain_name)
-        if access.certificate_authority_arn is not None and not rules.unresolved(
-            access.certificate_authority_arn
+        ca_arn = access.certificate_authority_arn
+        if (
+            ca_arn is not None
+            and not rules.unresolved(ca_arn)
+            and (not str(ca_arn).startswith("arn:") or ":acm-pca:" not in str(ca_arn))
         ):
-            if not str(access.certificate_authority_arn).startswith("arn:") or (
-                ":acm-pca:" not in str(access.certificate_authority_arn)
-            ):
-                check.add(
-                    "access.certificate_authority_arn",
-                    access.certificate_authority_arn,
-                    "use an AWS Private CA ARN such as "
-                    "'arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/<id>'",
-                )
+            check.add(
+                "access.certificate_authority_arn",
+                access.certificate_authority_arn,
+                "use an AWS Private CA ARN such as "
+                "'arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/<id>'",
+            )
         vpn = access.client_vpn
         if vpn is not None and not isinstance(vpn, ClientVpn):
             check.add("access.client_vpn", vpn, "pass ClientVpn(...) or None")
@@ -457,7 +466,11 @@ def _validate(
     if read_only is True:
         for prop, value, on in (
             ("cleaner", cleaner, cleaner is True),
-            ("compaction_files_to_retain", compaction_files_to_retain, compaction_files_to_retain is not None),
+            (
+                "compaction_files_to_retain",
+                compaction_files_to_retain,
+                compaction_files_to_retain is not None,
+            ),
         ):
             if on:
                 check.add(

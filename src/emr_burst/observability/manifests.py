@@ -103,7 +103,9 @@ def _security_context() -> dict[str, Any]:
     }
 
 
-def deployment(settings: ServerSettings, *, image: str = versions.SPARK_HISTORY_IMAGE) -> dict[str, Any]:
+def deployment(
+    settings: ServerSettings, *, image: str = versions.SPARK_HISTORY_IMAGE
+) -> dict[str, Any]:
     """One replica (the server keeps its listing in memory; two would scan S3 twice)."""
     uid = versions.SPARK_IMAGE_UID
     opts = " ".join(f"-D{key}={value}" for key, value in history_opts(settings).items())
@@ -276,9 +278,7 @@ def ingress(*, host: str, certificate_arn: str, inbound_cidrs: Sequence[str]) ->
                             {
                                 "path": "/",
                                 "pathType": "Prefix",
-                                "backend": {
-                                    "service": {"name": NAME, "port": {"name": "http"}}
-                                },
+                                "backend": {"service": {"name": NAME, "port": {"name": "http"}}},
                             }
                         ]
                     },

@@ -70,7 +70,9 @@ def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> Refere
         compute_network=compute_network,
         onprem=onprem,
     )
-    stacks.add(SparkHistoryStack, "SparkHistory", config=config, network=network, platform_stack=platform)
+    stacks.add(
+        SparkHistoryStack, "SparkHistory", config=config, network=network, platform_stack=platform
+    )
     return stacks
 
 
