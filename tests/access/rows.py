@@ -419,12 +419,7 @@ class _Rows:
             self._irsa(lid, job)
 
     def _irsa(self, lid: str, job: Who) -> None:
-        providers = list(self.of_type("AWS::IAM::OIDCProvider"))
-        if len(providers) != 1:
-            raise LookupError(f"{self.stack}: expected one OIDC provider, found {len(providers)}")
-        provider, props = providers[0]
-        issuer = str(props["Url"]).removeprefix("https://")
-        federated = (issuer, Principal("Federated", self.r.arn(provider)))
+        issuer, federated = self._oidc(job)
         namespaces = {
             self.r.arn(vc): str(p["ContainerProvider"]["Info"]["EksInfo"]["Namespace"])
             for vc, p in self.of_type("AWS::EMRContainers::VirtualCluster")
@@ -602,6 +597,195 @@ class _Rows:
                 source_arn=self.r.arn(lid),
             )
 
+    # -- OIDC providers of another stack, Spark History Server ---------------------------------
+    def _oidc(self, role: Who) -> tuple[str, Who]:
+        """The issuer and provider a role trusts: the template's own OIDC provider, or (for a
+        platform built in another stack) the provider and issuer named in the role's trust."""
+        providers = list(self.of_type("AWS::IAM::OIDCProvider"))
+        if len(providers) == 1:
+            provider, props = providers[0]
+            issuer = str(props["Url"]).removeprefix("https://")
+            return issuer, (issuer, Principal("Federated", self.r.arn(provider)))
+        if providers:
+            raise LookupError(f"{self.stack}: expected one OIDC provider, found {len(providers)}")
+        lid = self.find("AWS::IAM::Role", role[1].id)
+        trust = self.props[lid]["AssumeRolePolicyDocument"] if lid else {}
+        trust = json.loads(trust) if isinstance(trust, str) else trust
+        for statement in trust.get("Statement", []):
+            federated = statement.get("Principal", {}).get("Federated")
+            for keys in statement.get("Condition", {}).values():
+                for key in keys:
+                    if federated and key.endswith(":sub"):
+                        issuer = key.removesuffix(":sub")
+                        return issuer, (issuer, Principal("Federated", str(federated)))
+        raise LookupError(f"{self.stack}: no OIDC provider for {role[1].id}")
+
+    def history_servers(self) -> None:
+        """The History Server reads the directory it is configured with and nothing else; it
+        cannot write or delete there. Writers rename their ``.inprogress`` files (read, delete).
+        Other accounts write only when the bucket names them."""
+        for manifest_lid, objects in self._manifests():
+            accounts = {
+                o["metadata"]["name"]: o for o in objects if o.get("kind") == "ServiceAccount"
+            }
+            for obj in objects:
+                if obj.get("kind") != "Deployment":
+                    continue
+                pod = obj["spec"]["template"]["spec"]
+                account = accounts.get(pod.get("serviceAccountName", ""))
+                opts = _history_opts(pod)
+                directory = opts.get("spark.history.fs.logDirectory")
+                if account is None or not directory:
+                    continue
+                server = self.role(account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"])
+                self._server_rows(manifest_lid, server, directory)
+                self._irsa_server(manifest_lid, server, account)
+        for lid, props in self.of_type("AWS::EMRContainers::JobTemplate"):
+            data = props.get("JobTemplateData", {})
+            job = self.role(data["ExecutionRoleArn"])
+            for classification in data.get("ConfigurationOverrides", {}).get(
+                "ApplicationConfiguration", []
+            ):
+                events = classification.get("Properties", {}).get("spark.eventLog.dir")
+                if events:
+                    done = "s3://" + str(events).split("://", 1)[1].rstrip("/") + "/spark-0000"
+                    for action in ("s3:GetObject", "s3:DeleteObject"):
+                        self.s3(
+                            "eks-event-log-rename",
+                            job,
+                            action,
+                            done + ".inprogress",
+                            f"{lid} renames its event log",
+                        )
+                    self.add(
+                        "eks-event-log-outside",
+                        job,
+                        "s3:PutObject",
+                        s3_arn(done.rsplit("/", 2)[0] + "/elsewhere/spark-0000"),
+                        because=f"{lid} writes outside the event-log directory",
+                        must_allow=False,
+                    )
+
+    def _server_rows(self, lid: str, server: Who, directory: str) -> None:
+        uri = "s3://" + directory.split("://", 1)[1].rstrip("/")
+        bucket, _, prefix = uri.removeprefix("s3://").partition("/")
+        self.s3("shs-read", server, "s3:GetObject", f"{uri}/spark-0000", f"{lid} reads event logs")
+        self.add(
+            "shs-list",
+            server,
+            "s3:ListBucket",
+            f"arn:aws:s3:::{bucket}",
+            because=f"{lid} lists the event-log directory",
+            context={"s3:prefix": f"{prefix}/"},
+        )
+        for action in ("s3:PutObject", "s3:DeleteObject"):
+            self.add(
+                "shs-no-write",
+                server,
+                action,
+                s3_arn(f"{uri}/spark-0000"),
+                because=f"{lid} must not write or delete event logs",
+                must_allow=False,
+            )
+        self.add(
+            "shs-outside",
+            server,
+            "s3:GetObject",
+            f"arn:aws:s3:::{bucket}/other/x",
+            because=f"{lid} reads outside the event-log directory",
+            must_allow=False,
+        )
+        self.add(
+            "shs-list-outside",
+            server,
+            "s3:ListBucket",
+            f"arn:aws:s3:::{bucket}",
+            because=f"{lid} lists outside the directory",
+            context={"s3:prefix": "other/"},
+            must_allow=False,
+        )
+        writers = self._bucket_accounts(bucket)
+        for account in sorted(writers):
+            writer: Who = (
+                f"writer@{account}",
+                Principal("AWS", f"arn:aws:iam::{account}:role/jobs"),
+            )
+            self.add(
+                "shs-cross-account-write",
+                writer,
+                "s3:PutObject",
+                s3_arn(f"{uri}/spark-0000.inprogress"),
+                because=f"{lid}: account {account} is a writer",
+            )
+            self.add(
+                "shs-cross-account-outside",
+                writer,
+                "s3:PutObject",
+                f"arn:aws:s3:::{bucket}/other/x",
+                because=f"{lid}: writer {account} outside the directory",
+                must_allow=False,
+            )
+            key = self.bucket_key(s3_arn(f"{uri}/x"))
+            if key:
+                self.add(
+                    "shs-cross-account-kms",
+                    writer,
+                    "kms:GenerateDataKey",
+                    key,
+                    because=f"{lid}: writer {account} encrypts through S3",
+                    context={"kms:ViaService": f"s3.{self.region}.amazonaws.com"},
+                )
+        if OTHER_ACCOUNT not in writers:
+            self.add(
+                "shs-foreign-write",
+                FOREIGN_ROLE,
+                "s3:PutObject",
+                s3_arn(f"{uri}/spark-0000.inprogress"),
+                because=f"{lid}: an account that is not a writer",
+                must_allow=False,
+            )
+
+    def _irsa_server(self, lid: str, server: Who, account: Mapping[str, Any]) -> None:
+        issuer, federated = self._oidc(server)
+        namespace = account["metadata"].get("namespace", "default")
+        for name, allowed in ((account["metadata"]["name"], True), ("default", False)):
+            self.add(
+                "shs-irsa" if allowed else "shs-irsa-other-account",
+                (f"sa/{namespace}/{name}", federated[1]),
+                "sts:AssumeRoleWithWebIdentity",
+                server[1].id,
+                because=f"{lid} service account {name!r}",
+                context={
+                    f"{issuer}:sub": f"system:serviceaccount:{namespace}:{name}",
+                    f"{issuer}:aud": "sts.amazonaws.com",
+                },
+                must_allow=allowed,
+            )
+
+    def _bucket_accounts(self, bucket: str) -> set[str]:
+        """Accounts other than ours that the bucket's policy names as principals."""
+        lid = self.find("AWS::S3::Bucket", bucket)
+        found: set[str] = set()
+        for _, props in self.of_type("AWS::S3::BucketPolicy"):
+            if lid is None or str(props.get("Bucket")) not in (self.r.ref(lid), bucket):
+                continue
+            for statement in props["PolicyDocument"]["Statement"]:
+                if statement.get("Effect") != "Allow" or not isinstance(
+                    statement.get("Principal"), dict
+                ):
+                    continue
+                for arn in _as_list(statement["Principal"].get("AWS", [])):
+                    account = str(arn).split(":")[4] if ":" in str(arn) else str(arn)
+                    if re.fullmatch(r"\d{12}", account) and account != ACCOUNT:
+                        found.add(account)
+        return found
+
+    def _manifests(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        for lid, props in self.of_type("Custom::AWSCDK-EKS-KubernetesResource"):
+            manifest = props.get("Manifest")
+            if isinstance(manifest, str):
+                yield lid, json.loads(manifest)
+
 
 #: ``aws s3 cp <source> <target>`` in a step's shell command.
 _S3_COPY = re.compile(r"aws s3 cp (\S+) (\S+)")
@@ -612,6 +796,20 @@ _SDK_TARGETS = {
         "arn:aws:elasticmapreduce:{region}:{account}:cluster/{ClusterId}",
     ),
 }
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _history_opts(pod: Mapping[str, Any]) -> dict[str, str]:
+    """``-Dkey=value`` pairs of a pod's ``SPARK_HISTORY_OPTS``."""
+    for container in pod.get("containers", []):
+        for env in container.get("env", []):
+            if env.get("name") == "SPARK_HISTORY_OPTS":
+                pairs = (item.removeprefix("-D").partition("=") for item in env["value"].split())
+                return {key: value for key, _, value in pairs}
+    return {}
 
 
 def _monitoring(job_template_data: Mapping[str, Any]) -> dict[str, Any]:
@@ -632,4 +830,5 @@ def stack_access(stack: str, template: Mapping[str, Any], region: str) -> StackA
     rows.flow_logs()
     rows.encrypted_log_groups()
     rows.access_logs()
+    rows.history_servers()
     return StackAccess(stack, rows.r, rows.policies, rows.rows)

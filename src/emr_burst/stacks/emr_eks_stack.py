@@ -5,6 +5,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from emr_burst.config import AppConfig
@@ -165,9 +166,16 @@ def team_stack_chunks(teams: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 
 def add_reference_teams(
-    stack: cdk.Stack, platform: EmrEksPlatform, names: tuple[str, ...], config: AppConfig
+    stack: cdk.Stack,
+    platform: EmrEksPlatform,
+    names: tuple[str, ...],
+    config: AppConfig,
+    bucket: s3.IBucket | None = None,
 ) -> dict[str, SparkTeam]:
-    """The reference app's teams: quota, Glue database, a submitter role and four outputs each."""
+    """The reference app's teams: quota, Glue database, a submitter role and four outputs each.
+
+    ``bucket``: the teams' bucket. Default: - the platform's job bucket.
+    """
     eks_config = config.eks
     removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
     teams: dict[str, SparkTeam] = {}
@@ -179,6 +187,7 @@ def add_reference_teams(
             construct_name,
             platform=platform,
             namespace=name,
+            bucket=bucket,
             release_label=eks_config.release_label,
             glue=GlueAccess(databases=(name.replace("-", "_"),)),
             quota=TEAM_QUOTA,

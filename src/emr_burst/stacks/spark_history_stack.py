@@ -6,6 +6,8 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from emr_burst.config import AppConfig
+from emr_burst.core.buckets import kms_bucket
+from emr_burst.core.removal import data_removal_policy
 from emr_burst.observability import ClientVpn, PrivateAccess, SparkEventLogs, SparkHistoryServer
 from emr_burst.stacks._base import BurstStack, placement
 from emr_burst.stacks.emr_eks_stack import EmrEksStack, add_reference_teams
@@ -59,7 +61,19 @@ class SparkHistoryStack(BurstStack):
             admin_groups=ADMIN_GROUPS,
             removal_policy=removal,
         )
-        self.producers = add_reference_teams(self, platform, PRODUCERS, config)
+        # The producers' scripts, data and container logs: a bucket of this stack (container logs
+        # never go to the event-log directory).
+        self.producer_bucket = kms_bucket(
+            self,
+            "ProducerJobs",
+            key=self.event_logs.key,
+            removal_policy=data_removal_policy(self, removal),
+            access_logs=self.event_logs.access_logs,
+            access_logs_prefix="producer-jobs/",
+        )
+        self.producers = add_reference_teams(
+            self, platform, PRODUCERS, config, bucket=self.producer_bucket
+        )
         for team in self.producers.values():
             team.add_extension(self.event_logs)
         cdk.CfnOutput(self, "HistoryServerUrl", value=self.history_server.url)

@@ -54,10 +54,14 @@ def flatten(value: Any) -> str:
     return "${" + json.dumps(value, sort_keys=True) + "}"
 
 
-def shs_app() -> ShsApp:
+def shs_app(writer_accounts: list[str] | None = None) -> ShsApp:
     stack = new_stack("Shs")
     platform = imported_platform(stack)
-    logs = SparkEventLogs(stack, "EventLogs", writer_accounts=[OTHER_ACCOUNT])
+    logs = SparkEventLogs(
+        stack,
+        "EventLogs",
+        writer_accounts=writer_accounts if writer_accounts is not None else [OTHER_ACCOUNT],
+    )
     server = SparkHistoryServer(
         stack,
         "HistoryServer",
@@ -78,6 +82,9 @@ def shs_app() -> ShsApp:
             role_name=f"shs-test-{name}-job",
         )
         team.add_extension(logs)
+        team.grant_start_job_run(
+            iam.Role(team, "Submitter", assumed_by=iam.AccountRootPrincipal())
+        )
         teams.append(team)
     instance_role = iam.Role(
         stack, "Ec2Nodes", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com")
