@@ -82,9 +82,7 @@ def shs_app(writer_accounts: list[str] | None = None) -> ShsApp:
             role_name=f"shs-test-{name}-job",
         )
         team.add_extension(logs)
-        team.grant_start_job_run(
-            iam.Role(team, "Submitter", assumed_by=iam.AccountRootPrincipal())
-        )
+        team.grant_start_job_run(iam.Role(team, "Submitter", assumed_by=iam.AccountRootPrincipal()))
         teams.append(team)
     instance_role = iam.Role(
         stack, "Ec2Nodes", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com")
