@@ -315,11 +315,11 @@ def history_server_reads_where_jobs_write(template: Template) -> list[str]:
     template writes exactly there (s3:// and s3a:// name the same objects), and the directory
     exists before the server starts (its read-only role cannot create it)."""
     readers = [
-        _history_opts(obj).get("spark.history.fs.logDirectory")
+        reader
         for obj in _named_objects(template)
         if obj.get("kind") == "Deployment"
+        and (reader := _history_opts(obj).get("spark.history.fs.logDirectory"))
     ]
-    readers = [r for r in readers if r]
     problems = []
     for reader in readers:
         directory = _without_scheme(reader)
