@@ -43,9 +43,15 @@ def service(name: str, source: str) -> Who:
 
 
 class _Rows:
-    def __init__(self, stack: str, template: Mapping[str, Any], region: str) -> None:
+    def __init__(
+        self,
+        stack: str,
+        template: Mapping[str, Any],
+        region: str,
+        others: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         self.stack = stack
-        self.r = Resolver(template, stack, region)
+        self.r = Resolver(template, stack, region, others)
         self.policies = template_policies(self.r)
         self.region = region
         self.rows: list[Row] = []
@@ -818,9 +824,18 @@ def _monitoring(job_template_data: Mapping[str, Any]) -> dict[str, Any]:
     return monitoring
 
 
-def stack_access(stack: str, template: Mapping[str, Any], region: str) -> StackAccess:
-    """The access matrix of one synthesized template: its rows, policies and resolver."""
-    rows = _Rows(stack, template, region)
+def stack_access(
+    stack: str,
+    template: Mapping[str, Any],
+    region: str,
+    others: Mapping[str, Mapping[str, Any]] | None = None,
+) -> StackAccess:
+    """The access matrix of one synthesized template: its rows, policies and resolver.
+
+    ``others``: the app's other templates by stack name, for values this one imports.
+    """
+    rows = _Rows(stack, template, region, others)
+    _add_other_stacks_resource_policies(rows, region, others or {})
     rows.emr_clusters()
     rows.job_templates()
     rows.sdk_calls()
@@ -832,3 +847,20 @@ def stack_access(stack: str, template: Mapping[str, Any], region: str) -> StackA
     rows.access_logs()
     rows.history_servers()
     return StackAccess(stack, rows.r, rows.policies, rows.rows)
+
+
+def _add_other_stacks_resource_policies(
+    rows: _Rows, region: str, others: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """Buckets, keys and topics of the app's other stacks keep their own policies here, so a
+    request on an imported bucket is judged by its bucket policy too (and a foreign reader is
+    refused), not by identity policies alone."""
+    for name, other in others.items():
+        if name == rows.stack:
+            continue
+        theirs = template_policies(Resolver(other, name, region))
+        for arn in theirs.owned - theirs.roles - rows.policies.owned:
+            rows.policies.owned.add(arn)
+            rows.policies.resource[arn].extend(theirs.resource.get(arn, []))
+            if arn in theirs.policy_required:
+                rows.policies.policy_required.add(arn)

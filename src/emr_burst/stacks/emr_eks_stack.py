@@ -5,7 +5,6 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from emr_burst.config import AppConfig
@@ -20,6 +19,7 @@ from emr_burst.emr_eks import (
     SparkTeam,
 )
 from emr_burst.network.network import InterfaceEndpoint, Network
+from emr_burst.observability import SparkEventLogs
 from emr_burst.stacks._base import BurstStack, placement
 from emr_burst.stacks.network_stack import NetworkStack
 
@@ -78,13 +78,7 @@ class EmrEksStack(BurstStack):
                 removal_policy=removal,
             ).vpc
 
-        if eks_config.admin_role_arn:
-            admin_role: iam.IRole = iam.Role.from_role_arn(
-                self, "AdminRole", eks_config.admin_role_arn, mutable=False
-            )
-        else:
-            admin_role = self._admin_role()
-
+        admin_role = platform_admin_role(self, config)
         compute = AutoModeCompute() if eks_config.compute_mode == "auto" else NodeGroupCompute()
         self.platform = EmrEksPlatform(
             self,
@@ -97,31 +91,40 @@ class EmrEksStack(BurstStack):
             removal_policy=removal,
         )
 
-        if isinstance(admin_role, ManagedPolicyRole):
-            # Operators assume this role and run `aws eks update-kubeconfig`; the access entry
-            # gives it cluster-admin inside Kubernetes.
-            admin_role.add_to_principal_policy(
-                iam.PolicyStatement(
-                    actions=["eks:DescribeCluster"],
-                    resources=[self.platform.cluster.cluster_arn],
-                )
-            )
-
+        allow_describe(admin_role, self.platform)
+        # One event-log store for every team of the platform (and the History Server's stack).
+        self.event_logs = SparkEventLogs(self, "EventLogs", removal_policy=removal)
         self.teams = add_reference_teams(
             self,
             self.platform,
             teams if teams is not None else eks_config.teams[:PLATFORM_STACK_TEAMS],
             config,
+            event_logs=self.event_logs,
         )
         cdk.CfnOutput(self, "ClusterName", value=self.platform.cluster.cluster_name)
         cdk.CfnOutput(self, "JobBucketName", value=self.platform.job_bucket.bucket_name)
 
-    def _admin_role(self) -> ManagedPolicyRole:
-        return ManagedPolicyRole(
-            self,
-            "AdminRole",
-            assumed_by=iam.AccountRootPrincipal(),
-            description="Administers the EMR on EKS platform's cluster (kubectl via access entry)",
+
+def platform_admin_role(stack: cdk.Stack, config: AppConfig) -> iam.IRole:
+    """The cluster's administrator: the configured role, or one the account may assume."""
+    if config.eks.admin_role_arn:
+        return iam.Role.from_role_arn(stack, "AdminRole", config.eks.admin_role_arn, mutable=False)
+    return ManagedPolicyRole(
+        stack,
+        "AdminRole",
+        assumed_by=iam.AccountRootPrincipal(),
+        description="Administers the EMR on EKS platform's cluster (kubectl via access entry)",
+    )
+
+
+def allow_describe(admin_role: iam.IRole, platform: EmrEksPlatform) -> None:
+    """Operators assume the admin role and run ``aws eks update-kubeconfig``; the access entry
+    gives it cluster-admin inside Kubernetes."""
+    if isinstance(admin_role, ManagedPolicyRole):
+        admin_role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["eks:DescribeCluster"], resources=[platform.cluster.cluster_arn]
+            )
         )
 
 
@@ -152,7 +155,9 @@ class EmrEksTeamsStack(BurstStack):
         )
         self.add_stack_dependency(platform_stack)
         self.platform = platform_stack.platform
-        self.teams = add_reference_teams(self, self.platform, teams, config)
+        self.teams = add_reference_teams(
+            self, self.platform, teams, config, event_logs=platform_stack.event_logs
+        )
 
 
 def team_stack_chunks(teams: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -170,12 +175,10 @@ def add_reference_teams(
     platform: EmrEksPlatform,
     names: tuple[str, ...],
     config: AppConfig,
-    bucket: s3.IBucket | None = None,
+    event_logs: SparkEventLogs | None = None,
 ) -> dict[str, SparkTeam]:
-    """The reference app's teams: quota, Glue database, a submitter role and four outputs each.
-
-    ``bucket``: the teams' bucket. Default: - the platform's job bucket.
-    """
+    """The reference app's teams: quota, Glue database, a submitter role and four outputs each;
+    with ``event_logs``, every job template of each team writes its Spark event logs there."""
     eks_config = config.eks
     removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
     teams: dict[str, SparkTeam] = {}
@@ -187,7 +190,6 @@ def add_reference_teams(
             construct_name,
             platform=platform,
             namespace=name,
-            bucket=bucket,
             release_label=eks_config.release_label,
             glue=GlueAccess(databases=(name.replace("-", "_"),)),
             quota=TEAM_QUOTA,
@@ -202,6 +204,8 @@ def add_reference_teams(
             description=f"Submits Spark jobs to the {name} virtual cluster",
         )
         team.grant_start_job_run(submitter)
+        if event_logs is not None:
+            team.add_extension(event_logs)
         teams[name] = team
         for label, value in (
             ("VirtualClusterId", team.virtual_cluster.virtual_cluster_id),

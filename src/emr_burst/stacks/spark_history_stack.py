@@ -6,9 +6,7 @@ import aws_cdk as cdk
 from constructs import Construct
 
 from emr_burst.config import AppConfig
-from emr_burst.core.buckets import kms_bucket
-from emr_burst.core.removal import data_removal_policy
-from emr_burst.observability import ClientVpn, PrivateAccess, SparkEventLogs, SparkHistoryServer
+from emr_burst.observability import ClientVpn, PrivateAccess, SparkHistoryServer
 from emr_burst.stacks._base import BurstStack, placement
 from emr_burst.stacks.emr_eks_stack import EmrEksStack, add_reference_teams
 from emr_burst.stacks.network_stack import NetworkStack
@@ -23,11 +21,13 @@ ADMIN_GROUPS = ("spark-history-admins",)
 
 
 class SparkHistoryStack(BurstStack):
-    """One event-log store, the History Server reading it (privately, with Client VPN), and two
-    producer teams writing it, on the platform of an :class:`EmrEksStack`.
+    """The History Server reading the platform's event-log store (privately, with Client VPN),
+    and the post's two producer teams writing it, on the platform of an :class:`EmrEksStack`.
 
-    The server runs on the existing platform in namespace ``spark-history`` (the post gives it a
-    cluster of its own; the construct takes any platform, built or imported).
+    The store belongs to the platform stack, whose own teams write it too, so every team of the
+    app lands in the one directory the server reads. The server runs on the existing platform in
+    namespace ``spark-history`` (the post gives it a cluster of its own; the construct takes any
+    platform, built or imported).
     """
 
     def __init__(
@@ -49,7 +49,8 @@ class SparkHistoryStack(BurstStack):
         self.add_stack_dependency(platform_stack)
         removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
         platform = platform_stack.platform
-        self.event_logs = SparkEventLogs(self, "EventLogs", removal_policy=removal)
+        # The platform stack owns the store its own teams write; the server reads it here.
+        self.event_logs = platform_stack.event_logs
         self.history_server = SparkHistoryServer(
             self,
             "HistoryServer",
@@ -61,21 +62,9 @@ class SparkHistoryStack(BurstStack):
             admin_groups=ADMIN_GROUPS,
             removal_policy=removal,
         )
-        # The producers' scripts, data and container logs: a bucket of this stack (container logs
-        # never go to the event-log directory).
-        self.producer_bucket = kms_bucket(
-            self,
-            "ProducerJobs",
-            key=self.event_logs.key,
-            removal_policy=data_removal_policy(self, removal),
-            access_logs=self.event_logs.access_logs,
-            access_logs_prefix="producer-jobs/",
-        )
         self.producers = add_reference_teams(
-            self, platform, PRODUCERS, config, bucket=self.producer_bucket
+            self, platform, PRODUCERS, config, event_logs=self.event_logs
         )
-        for team in self.producers.values():
-            team.add_extension(self.event_logs)
         cdk.CfnOutput(self, "HistoryServerUrl", value=self.history_server.url)
         cdk.CfnOutput(self, "EventLogDirectory", value=self.event_logs.writer_uri)
         cdk.CfnOutput(
