@@ -711,3 +711,17 @@ def disjoint_from(other: str, what: str) -> Rule:
         return None
 
     return rule
+
+
+#: AWS Client VPN gives clients addresses from a block of /12 to /22.
+CLIENT_VPN_PREFIX_RANGE = (12, 22)
+
+
+def client_vpn_cidr(value: Any) -> str | None:
+    """A Client VPN client range: a CIDR of /12 to /22 (what the Client VPN API accepts)."""
+    if (fix := cidr(value)) is not None or unresolved(value):
+        return fix
+    low, high = CLIENT_VPN_PREFIX_RANGE
+    if not low <= ipaddress.IPv4Network(value).prefixlen <= high:
+        return f"Client VPN takes a client range of /{low} to /{high}, e.g. '172.16.0.0/22'"
+    return None

@@ -194,7 +194,8 @@ class SparkHistoryServer(Construct):
             manifest=m.ingress_class(
                 m.AUTO_MODE_ALB
                 if parsed_alb is AlbProvider.AUTO_MODE
-                else m.LOAD_BALANCER_CONTROLLER
+                else m.LOAD_BALANCER_CONTROLLER,
+                self.certificate.certificate_arn,
             ),
         )
         if controller is not None:
@@ -441,7 +442,8 @@ def _validate(
             check.add("access.client_vpn", vpn, "pass ClientVpn(...) or None")
         elif vpn is not None:
             rule = rules.disjoint_from(vpc_cidr, "the VPC") if vpc_cidr else rules.cidr
-            check.rule("access.client_vpn.client_cidr", vpn.client_cidr, rule)
+            if check.rule("access.client_vpn.client_cidr", vpn.client_cidr, rule):
+                check.rule("access.client_vpn.client_cidr", vpn.client_cidr, rules.client_vpn_cidr)
     parsed: AlbProvider = AlbProvider.AUTO_MODE
     if alb is None:
         if isinstance(getattr(platform, "compute", None), NodeGroupCompute):

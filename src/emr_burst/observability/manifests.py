@@ -201,27 +201,32 @@ def service() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class AlbController:
-    """Which controller turns the Ingress into an ALB: its IngressClass controller and params."""
+    """Which controller turns the Ingress into an ALB: its IngressClass controller and params
+    (the two APIs name the certificate list differently)."""
 
     controller: str
     params_api_group: str
     params_version: str
+    certificates_field: str
 
 
 #: EKS Auto Mode's built-in load balancing.
-AUTO_MODE_ALB = AlbController("eks.amazonaws.com/alb", "eks.amazonaws.com", "v1")
+AUTO_MODE_ALB = AlbController("eks.amazonaws.com/alb", "eks.amazonaws.com", "v1", "certificateARNs")
 #: The AWS Load Balancer Controller (clusters without Auto Mode).
-LOAD_BALANCER_CONTROLLER = AlbController("ingress.k8s.aws/alb", "elbv2.k8s.aws", "v1beta1")
+LOAD_BALANCER_CONTROLLER = AlbController(
+    "ingress.k8s.aws/alb", "elbv2.k8s.aws", "v1beta1", "certificateArn"
+)
 
 
-def ingress_class(alb: AlbController) -> list[dict[str, Any]]:
-    """An IngressClass of our own whose parameters make every ALB of it internal."""
+def ingress_class(alb: AlbController, certificate_arn: str) -> list[dict[str, Any]]:
+    """An IngressClass of our own whose parameters make every ALB of it internal, with the
+    private certificate (Auto Mode documents the certificate here, not on the Ingress)."""
     return [
         {
             "apiVersion": f"{alb.params_api_group}/{alb.params_version}",
             "kind": "IngressClassParams",
             "metadata": {"name": NAME, "labels": dict(_LABELS)},
-            "spec": {"scheme": "internal"},
+            "spec": {"scheme": "internal", alb.certificates_field: [certificate_arn]},
         },
         {
             "apiVersion": "networking.k8s.io/v1",

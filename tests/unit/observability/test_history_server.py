@@ -7,12 +7,13 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Match, Template
 
 from emr_burst.core import versions
 from emr_burst.core.errors import EmrBurstError
-from emr_burst.emr_eks import SparkTeam
+from emr_burst.emr_eks import EmrEksPlatform, NodeGroupCompute
 from emr_burst.observability import (
     AlbProvider,
     ClientVpn,
@@ -22,7 +23,7 @@ from emr_burst.observability import (
 )
 from emr_burst.observability.event_logs import normalised
 from tests.harness.checks import manifest_errors
-from tests.unit.emr_eks.eks_app import imported_platform, new_stack, vpc
+from tests.unit.emr_eks.eks_app import imported_platform, layer, new_stack, vpc
 from tests.unit.observability.shs_app import OTHER_ACCOUNT, VPC_CIDR, ShsApp, flatten, shs_app
 
 
@@ -297,6 +298,8 @@ def test_ingress_is_internal_https_443_only_with_the_private_certificate(app: Sh
     classes = {o["kind"]: o for o in app.manifests() if o["kind"].startswith("IngressClass")}
     assert classes["IngressClass"]["spec"]["controller"] == "eks.amazonaws.com/alb"
     assert classes["IngressClassParams"]["spec"]["scheme"] == "internal"
+    (certificate,) = classes["IngressClassParams"]["spec"]["certificateARNs"]
+    assert "HistoryServerCertificate" in certificate
 
 
 def test_certificate_comes_from_an_activated_private_ca(app: ShsApp) -> None:
@@ -406,6 +409,15 @@ def test_fails_when_compaction_or_cleaner_is_on_with_a_read_only_role(
         _server(**{prop: value})
 
 
+def test_fails_when_vpn_range_is_not_a_12_to_22() -> None:
+    with pytest.raises(EmrBurstError, match=r"client_cidr = '172.16.0.0/24': Client VPN takes"):
+        _server(
+            access=PrivateAccess(
+                domain="example.internal", client_vpn=ClientVpn(client_cidr="172.16.0.0/24")
+            )
+        )
+
+
 def test_reports_every_problem_at_once() -> None:
     with pytest.raises(EmrBurstError) as err:
         _server(
@@ -454,6 +466,48 @@ def test_grant_write_adds_to_an_emr_ec2_instance_role() -> None:
     stack = new_stack("Ec2")
     logs = SparkEventLogs(stack, "Logs")
     role = iam.Role(stack, "Nodes", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
-    grant = logs.grant_write(role)
-    assert grant.success
-    assert isinstance(SparkTeam, type)
+    assert logs.grant_write(role).success
+    policies = Template.from_stack(stack).find_resources("AWS::IAM::Policy")
+    statements = [
+        s
+        for p in policies.values()
+        if "Nodes" in json.dumps(p["Properties"]["Roles"])
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    writes = [s for s in statements if "s3:PutObject" in s["Action"]]
+    bucket = stack.get_logical_id(logs.bucket.node.default_child)  # type: ignore[arg-type]
+    assert [flatten(s["Resource"]) for s in writes] == [f"${{GetAtt:{bucket}.Arn}}/spark-events/*"]
+    assert logs.emr_ec2_configurations()["spark-defaults"]["spark.eventLog.enabled"] == "true"
+
+
+def test_node_group_platform_gets_the_pinned_load_balancer_controller() -> None:
+    stack = new_stack("NodeGroupShs")
+    network = vpc(stack)
+    platform = EmrEksPlatform(
+        stack, "Platform", vpc=network, kubectl_layer=layer(stack), compute=NodeGroupCompute()
+    )
+    server = SparkHistoryServer(
+        stack,
+        "Server",
+        platform=platform,
+        event_logs=SparkEventLogs(stack, "Logs"),
+        vpc=network,
+        vpc_cidr=VPC_CIDR,
+        access=PrivateAccess(domain="example.internal"),
+    )
+    assert server.alb is AlbProvider.CONTROLLER
+    template = Template.from_stack(stack)
+    charts = template.find_resources("Custom::AWSCDK-EKS-HelmChart")
+    lbc = [c for c in charts.values() if c["Properties"]["Chart"] == "aws-load-balancer-controller"]
+    assert len(lbc) == 1
+    pinned = getattr(eks.AlbControllerVersion, versions.AWS_LOAD_BALANCER_CONTROLLER_VERSION)
+    assert lbc[0]["Properties"]["Version"] == pinned.helm_chart_version
+    objects = [
+        o
+        for r in template.find_resources("Custom::AWSCDK-EKS-KubernetesResource").values()
+        for o in json.loads(flatten(r["Properties"]["Manifest"]))
+    ]
+    kinds = {o["kind"]: o for o in objects}
+    assert kinds["IngressClass"]["spec"]["controller"] == "ingress.k8s.aws/alb"
+    assert kinds["IngressClassParams"]["apiVersion"] == "elbv2.k8s.aws/v1beta1"
+    assert "certificateArn" in kinds["IngressClassParams"]["spec"]
