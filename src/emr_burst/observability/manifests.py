@@ -126,8 +126,9 @@ def deployment(
             "template": {
                 "metadata": {"labels": dict(_LABELS)},
                 "spec": {
+                    # The token stays mounted: IRSA's web-identity token comes with it (the
+                    # webhook's maintainers trace IRSA failures to automount being off).
                     "serviceAccountName": SERVICE_ACCOUNT,
-                    "automountServiceAccountToken": False,
                     "securityContext": {
                         "runAsUser": uid,
                         "runAsGroup": uid,
