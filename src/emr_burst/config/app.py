@@ -12,10 +12,12 @@ from constructs import Construct
 from emr_burst.config import eks as _eks
 from emr_burst.config import hybrid as _hybrid
 from emr_burst.config import network as _network
+from emr_burst.config import observability as _observability
 from emr_burst.config import sides as _sides
 from emr_burst.config.eks import EksPlatformConfig
 from emr_burst.config.hybrid import HybridConfig
 from emr_burst.config.network import NetworkConfig
+from emr_burst.config.observability import ObservabilityConfig
 from emr_burst.config.reader import ContextReader, as_boolean, boolean
 from emr_burst.config.sides import SIDES, Side
 
@@ -28,6 +30,7 @@ KEYS_BY_SECTION: Mapping[str, tuple[str, ...]] = {
     "network": _network.KEYS,
     "eks": _eks.KEYS,
     "hybrid": _hybrid.KEYS,
+    "observability": _observability.KEYS,
 }
 KNOWN_KEYS = frozenset(key for keys in KEYS_BY_SECTION.values() for key in keys)
 
@@ -56,6 +59,7 @@ class AppConfig:
     availability_zones: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     remove_data_on_destroy: bool = False
     eks: EksPlatformConfig = field(default_factory=EksPlatformConfig)
+    observability: ObservabilityConfig = field(default_factory=ObservabilityConfig)
 
     @classmethod
     def from_context(cls, context: Mapping[str, Any] | Callable[[str], Any]) -> AppConfig:
@@ -78,6 +82,7 @@ class AppConfig:
             ),
             eks=_eks.read_eks(reader),
             hybrid=_hybrid.read_hybrid(reader, sides, network),
+            observability=_observability.read_observability(reader),
             **sides,
         )
         reader.check_unknown_keys()

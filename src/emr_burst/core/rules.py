@@ -725,3 +725,26 @@ def client_vpn_cidr(value: Any) -> str | None:
     if not low <= ipaddress.IPv4Network(value).prefixlen <= high:
         return f"Client VPN takes a client range of /{low} to /{high}, e.g. '172.16.0.0/22'"
     return None
+
+
+def private_ca_arn(value: Any) -> str | None:
+    """An AWS Private CA ARN: ``arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>``."""
+    if unresolved(value):
+        return None
+    if not isinstance(value, str) or not re.match(
+        r"^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority/[\w-]+$", value
+    ):
+        return (
+            "use an AWS Private CA ARN such as "
+            "'arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/<id>'"
+        )
+    return None
+
+
+def ui_group(value: Any) -> str | None:
+    """A group name in a comma-separated Spark ACL list: no commas, no surrounding spaces."""
+    if (fix := _text(value, "spark-admins")) is not None:
+        return fix
+    if not value or "," in value or value.strip() != value:
+        return "use a group name without commas or surrounding spaces"
+    return None

@@ -425,18 +425,11 @@ def _validate(
             )
         else:
             check.rule("access.domain", access.domain, rules.domain_name)
-        ca_arn = access.certificate_authority_arn
-        if (
-            ca_arn is not None
-            and not rules.unresolved(ca_arn)
-            and (not str(ca_arn).startswith("arn:") or ":acm-pca:" not in str(ca_arn))
-        ):
-            check.add(
-                "access.certificate_authority_arn",
-                access.certificate_authority_arn,
-                "use an AWS Private CA ARN such as "
-                "'arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/<id>'",
-            )
+        check.rule(
+            "access.certificate_authority_arn",
+            access.certificate_authority_arn,
+            rules.optional(rules.private_ca_arn),
+        )
         vpn = access.client_vpn
         if vpn is not None and not isinstance(vpn, ClientVpn):
             check.add("access.client_vpn", vpn, "pass ClientVpn(...) or None")
@@ -455,9 +448,7 @@ def _validate(
         else:
             parsed = choice
     if check.rule("admin_groups", admin_groups, rules.string_list("spark-admins")):
-        bad = [g for g in admin_groups if not g or "," in g or g.strip() != g]
-        if bad:
-            check.add("admin_groups", bad, "use group names without commas or surrounding spaces")
+        check.each("admin_groups", admin_groups, rules.ui_group)
     check.rule("read_only", read_only, rules.boolean)
     check.rule("cleaner", cleaner, rules.boolean)
     check.rule(

@@ -93,7 +93,13 @@ class EmrEksStack(BurstStack):
 
         allow_describe(admin_role, self.platform)
         # One event-log store for every team of the platform (and the History Server's stack).
-        self.event_logs = SparkEventLogs(self, "EventLogs", removal_policy=removal)
+        self.event_logs = SparkEventLogs(
+            self,
+            "EventLogs",
+            expiration=cdk.Duration.days(config.observability.expiration_days),
+            writer_accounts=config.observability.writer_accounts,
+            removal_policy=removal,
+        )
         self.teams = add_reference_teams(
             self,
             self.platform,

@@ -13,11 +13,6 @@ from emr_burst.stacks.network_stack import NetworkStack
 
 #: The post's producer virtual clusters (Financial and Marketing Analytics).
 PRODUCERS = ("datascience-cluster-v", "analytics-cluster-v")
-#: The post's private domain: the UI is https://spark-history-server.example.internal/.
-DOMAIN = "example.internal"
-#: The post's VPN client range (outside the reference VPC's 10.0.0.0/16).
-VPN_CLIENT_CIDR = "172.16.0.0/22"
-ADMIN_GROUPS = ("spark-history-admins",)
 
 
 class SparkHistoryStack(BurstStack):
@@ -49,6 +44,7 @@ class SparkHistoryStack(BurstStack):
         self.add_stack_dependency(platform_stack)
         removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
         platform = platform_stack.platform
+        shs = config.observability
         # The platform stack owns the store its own teams write; the server reads it here.
         self.event_logs = platform_stack.event_logs
         self.history_server = SparkHistoryServer(
@@ -58,8 +54,12 @@ class SparkHistoryStack(BurstStack):
             event_logs=self.event_logs,
             vpc=network.network.vpc,
             vpc_cidr=config.network.cidr,
-            access=PrivateAccess(domain=DOMAIN, client_vpn=ClientVpn(client_cidr=VPN_CLIENT_CIDR)),
-            admin_groups=ADMIN_GROUPS,
+            access=PrivateAccess(
+                domain=shs.domain,
+                certificate_authority_arn=shs.certificate_authority_arn,
+                client_vpn=ClientVpn(client_cidr=shs.client_vpn_cidr) if shs.client_vpn else None,
+            ),
+            admin_groups=shs.admin_groups,
             removal_policy=removal,
         )
         self.producers = add_reference_teams(
