@@ -17,6 +17,7 @@ from typing import Any
 from tests.access.evaluator import ACCOUNT, OTHER_ACCOUNT, Principal
 from tests.access.matrix import Row, StackAccess
 from tests.access.templates import Resolver, s3_arn, template_policies
+from tests.harness.checks import spark_history_opts
 
 #: (label for test ids, principal)
 Who = tuple[str, Principal]
@@ -639,7 +640,7 @@ class _Rows:
                     continue
                 pod = obj["spec"]["template"]["spec"]
                 account = accounts.get(pod.get("serviceAccountName", ""))
-                opts = _history_opts(pod)
+                opts = spark_history_opts(pod)
                 directory = opts.get("spark.history.fs.logDirectory")
                 if account is None or not directory:
                     continue
@@ -806,16 +807,6 @@ _SDK_TARGETS = {
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
-
-
-def _history_opts(pod: Mapping[str, Any]) -> dict[str, str]:
-    """``-Dkey=value`` pairs of a pod's ``SPARK_HISTORY_OPTS``."""
-    for container in pod.get("containers", []):
-        for env in container.get("env", []):
-            if env.get("name") == "SPARK_HISTORY_OPTS":
-                pairs = (item.removeprefix("-D").partition("=") for item in env["value"].split())
-                return {key: value for key, _, value in pairs}
-    return {}
 
 
 def _monitoring(job_template_data: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,8 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from tests.harness.checks import flatten_named, spark_history_opts
+
 Template = Mapping[str, Any]
 Rule = Callable[[Template], list[str]]
 
@@ -272,38 +274,14 @@ RULES: dict[str, Rule] = {
 CLIENT_VPN_PREFIXES = (12, 22)
 
 
-def _flat(value: Any) -> str:
-    """A template value as text with references kept by name, so two paths can be compared."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and "Fn::Join" in value:
-        separator, parts = value["Fn::Join"]
-        return str(separator).join(_flat(part) for part in parts)
-    if isinstance(value, dict) and "Ref" in value:
-        return f"<{value['Ref']}>"
-    if isinstance(value, dict) and "Fn::GetAtt" in value:
-        return f"<{'.'.join(value['Fn::GetAtt'])}>"
-    return f"<{json.dumps(value, sort_keys=True)}>"
-
-
 def _named_objects(template: Template) -> Iterator[dict[str, Any]]:
     """Kubernetes objects with their references kept by name (not as one placeholder)."""
     for _, resource in _resources(template, "Custom::AWSCDK-EKS-KubernetesResource"):
         manifest = resource.get("Properties", {}).get("Manifest")
         try:
-            yield from json.loads(_flat(manifest))
+            yield from json.loads(flatten_named(manifest))
         except json.JSONDecodeError:
             continue
-
-
-def _history_opts(deployment: Mapping[str, Any]) -> dict[str, str]:
-    pod = deployment.get("spec", {}).get("template", {}).get("spec", {})
-    for container in pod.get("containers", []):
-        for env in container.get("env", []):
-            if env.get("name") == "SPARK_HISTORY_OPTS":
-                pairs = (item.removeprefix("-D").partition("=") for item in env["value"].split())
-                return {key: value for key, _, value in pairs}
-    return {}
 
 
 def _without_scheme(uri: str) -> str:
@@ -318,7 +296,7 @@ def history_server_reads_where_jobs_write(template: Template) -> list[str]:
         reader
         for obj in _named_objects(template)
         if obj.get("kind") == "Deployment"
-        and (reader := _history_opts(obj).get("spark.history.fs.logDirectory"))
+        and (reader := spark_history_opts(obj).get("spark.history.fs.logDirectory"))
     ]
     problems = []
     for reader in readers:
@@ -327,16 +305,18 @@ def history_server_reads_where_jobs_write(template: Template) -> list[str]:
             overrides = job["Properties"]["JobTemplateData"].get("ConfigurationOverrides", {})
             for item in overrides.get("ApplicationConfiguration", []):
                 writer = item.get("Properties", {}).get("spark.eventLog.dir")
-                if writer is not None and _without_scheme(_flat(writer)) != directory:
+                written = flatten_named(writer) if writer is not None else None
+                if written is not None and _without_scheme(written) != directory:
                     problems.append(
-                        f"{logical_id}: writes event logs to {_flat(writer)!r}, the History "
-                        f"Server reads {reader!r}; the server never sees these jobs."
+                        f"{logical_id}: writes event logs to {written!r}, the History Server "
+                        f"reads {reader!r}; the server never sees these jobs."
                     )
         _, _, key = directory.partition("/")
         markers = [
             lid
             for lid, call in _resources(template, "Custom::AWS")
-            if f'"Key":"{key}"' in _flat(call["Properties"].get("Create", "")).replace(" ", "")
+            if f'"Key":"{key}"'
+            in flatten_named(call["Properties"].get("Create", "")).replace(" ", "")
         ]
         if not markers:
             problems.append(
@@ -358,7 +338,7 @@ def history_server_read_only_means_no_compaction(template: Template) -> list[str
     for obj in _named_objects(template):
         if obj.get("kind") != "Deployment":
             continue
-        opts = _history_opts(obj)
+        opts = spark_history_opts(obj)
         if not opts:
             continue
         rewrites = opts.get("spark.history.fs.cleaner.enabled") == "true" or (

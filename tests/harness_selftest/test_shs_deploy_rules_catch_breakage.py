@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.deploy_rules import rules
+from tests.harness.checks import spark_history_opts
 from tests.unit.observability.shs_app import shs_app
 
 
@@ -36,7 +37,7 @@ def test_a_good_stack_passes_every_history_server_rule(good: dict[str, Any]) -> 
     for name in ("shs-reads-where-jobs-write", "shs-read-only-no-compaction", "shs-private-access"):
         assert rules.RULES[name](good) == [], name
     # The rules looked at something: a reader, a writer, a certificate and a VPN exist.
-    assert any(rules._history_opts(o) for o in rules._named_objects(good))
+    assert any(spark_history_opts(o) for o in rules._named_objects(good))
     assert _of_type(good, "AWS::EMRContainers::JobTemplate")
     assert _of_type(good, "AWS::EC2::ClientVpnEndpoint")
 

@@ -192,67 +192,57 @@ class SparkEventLogs(Construct):
 
     def write_statements(self) -> list[iam.PolicyStatement]:
         """A writer's permissions: the directory's objects, listing it, and the key."""
-        return [
-            iam.PolicyStatement(actions=list(WRITE_ACTIONS), resources=[self.objects_arn]),
-            iam.PolicyStatement(
-                actions=["s3:ListBucket"],
-                resources=[self.bucket.bucket_arn],
-                conditions={
-                    "StringLike": {"s3:prefix": [self.log_directory, f"{self.log_directory}*"]}
-                },
-            ),
-            iam.PolicyStatement(
-                actions=["kms:GenerateDataKey", "kms:Decrypt"], resources=[self.key.key_arn]
-            ),
-        ]
+        return self._statements(WRITE_ACTIONS, ("kms:GenerateDataKey", "kms:Decrypt"))
 
     def read_statements(self) -> list[iam.PolicyStatement]:
         """A reader's permissions: get the directory's objects, list it, decrypt. No writes."""
+        return self._statements(READ_ACTIONS, ("kms:Decrypt",))
+
+    def _statements(
+        self, object_actions: Sequence[str], key_actions: Sequence[str]
+    ) -> list[iam.PolicyStatement]:
+        directory = self.log_directory
         return [
-            iam.PolicyStatement(actions=list(READ_ACTIONS), resources=[self.objects_arn]),
+            iam.PolicyStatement(actions=list(object_actions), resources=[self.objects_arn]),
             iam.PolicyStatement(
                 actions=["s3:ListBucket"],
                 resources=[self.bucket.bucket_arn],
-                conditions={
-                    "StringLike": {"s3:prefix": [self.log_directory, f"{self.log_directory}*"]}
-                },
+                conditions={"StringLike": {"s3:prefix": [directory, f"{directory}*"]}},
             ),
-            iam.PolicyStatement(actions=["kms:Decrypt"], resources=[self.key.key_arn]),
+            iam.PolicyStatement(actions=list(key_actions), resources=[self.key.key_arn]),
         ]
 
     def grant_write(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let a job execution role or an EMR on EC2 instance role write event logs here."""
-        check = Checker(None, None, "", where=f"SparkEventLogs '{self.node.path}'")
-        check.rule(
-            "grant_write(grantee)", grantee, rules.interface("an iam.IGrantable", "grant_principal")
-        )
-        check.raise_if_any()
-        grant: iam.Grant | None = None
-        for statement in self.write_statements():
-            one = iam.Grant.add_to_principal(
-                grantee=grantee,
-                actions=statement.actions,
-                resource_arns=statement.resources,
-                conditions=statement.conditions or None,
-            )
-            grant = one if grant is None else grant.combine(one)
+        grant = self._grant("grant_write", grantee, self.write_statements())
         self._acknowledge_writer(grantee)
-        assert grant is not None
         return grant
 
     def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` read event logs (the History Server's role): no write, no delete."""
-        grant: iam.Grant | None = None
-        for statement in self.read_statements():
-            one = iam.Grant.add_to_principal(
+        return self._grant("grant_read", grantee, self.read_statements())
+
+    def _grant(
+        self, method: str, grantee: iam.IGrantable, statements: list[iam.PolicyStatement]
+    ) -> iam.Grant:
+        check = Checker(None, None, "", where=f"SparkEventLogs '{self.node.path}'")
+        check.rule(
+            f"{method}(grantee)", grantee, rules.interface("an iam.IGrantable", "grant_principal")
+        )
+        check.raise_if_any()
+        grants = [
+            iam.Grant.add_to_principal(
                 grantee=grantee,
                 actions=statement.actions,
                 resource_arns=statement.resources,
                 conditions=statement.conditions or None,
             )
-            grant = one if grant is None else grant.combine(one)
-        assert grant is not None
-        return grant
+            for statement in statements
+        ]
+        combined = grants[0]
+        for grant in grants[1:]:
+            combined = combined.combine(grant)
+        return combined
 
     def add_writer_account(self, account: str) -> None:
         """Let clusters of another account write the directory (bucket and key policies).

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from emr_burst.config import PREFIX, AppConfig, ConfigError
-from emr_burst.config.observability import ObservabilityConfig
+from emr_burst.config.observability import KEYS, ObservabilityConfig
 from emr_burst.core.errors import EmrBurstError
 from emr_burst.observability import ClientVpn, PrivateAccess, SparkEventLogs, SparkHistoryServer
 from tests.harness.reference import cdk_json_context
@@ -50,15 +50,7 @@ def test_fails_with_every_bad_key_in_one_error() -> None:
             eventLogExpirationDays=0,
         )
     message = str(err.value)
-    for key in (
-        "shsDomain",
-        "shsCertificateAuthorityArn",
-        "shsClientVpn",
-        "shsClientVpnCidr",
-        "shsAdminGroups",
-        "eventLogWriterAccounts",
-        "eventLogExpirationDays",
-    ):
+    for key in KEYS:
         assert f"{PREFIX}{key}" in message, key
 
 

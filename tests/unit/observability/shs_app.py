@@ -13,6 +13,7 @@ from aws_cdk.assertions import Template
 
 from emr_burst.emr_eks import SparkTeam
 from emr_burst.observability import ClientVpn, PrivateAccess, SparkEventLogs, SparkHistoryServer
+from tests.harness.checks import flatten_named
 from tests.unit.emr_eks.eks_app import imported_platform, new_stack, vpc
 
 VPC_CIDR = "10.0.0.0/16"
@@ -37,21 +38,7 @@ class ShsApp:
 
     def manifests(self) -> Iterator[dict[str, Any]]:
         for resource in self.resources("Custom::AWSCDK-EKS-KubernetesResource").values():
-            yield from json.loads(flatten(resource["Properties"]["Manifest"]))
-
-
-def flatten(value: Any) -> str:
-    """A template value as text, references kept by name (``${Ref:X}``), so paths compare."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and "Fn::Join" in value:
-        separator, parts = value["Fn::Join"]
-        return str(separator).join(flatten(part) for part in parts)
-    if isinstance(value, dict) and "Ref" in value:
-        return f"${{Ref:{value['Ref']}}}"
-    if isinstance(value, dict) and "Fn::GetAtt" in value:
-        return "${GetAtt:" + ".".join(value["Fn::GetAtt"]) + "}"
-    return "${" + json.dumps(value, sort_keys=True) + "}"
+            yield from json.loads(flatten_named(resource["Properties"]["Manifest"]))
 
 
 def shs_app(writer_accounts: list[str] | None = None) -> ShsApp:

@@ -22,9 +22,9 @@ from emr_burst.observability import (
     SparkHistoryServer,
 )
 from emr_burst.observability.event_logs import normalised
-from tests.harness.checks import manifest_errors
+from tests.harness.checks import flatten_named, manifest_errors
 from tests.unit.emr_eks.eks_app import imported_platform, layer, new_stack, vpc
-from tests.unit.observability.shs_app import OTHER_ACCOUNT, VPC_CIDR, ShsApp, flatten, shs_app
+from tests.unit.observability.shs_app import OTHER_ACCOUNT, VPC_CIDR, ShsApp, shs_app
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def _job_spark_conf(app: ShsApp) -> list[dict[str, str]]:
         overrides = resource["Properties"]["JobTemplateData"]["ConfigurationOverrides"]
         for item in overrides["ApplicationConfiguration"]:
             if item["Classification"] == "spark-defaults":
-                confs.append({k: flatten(v) for k, v in item["Properties"].items()})
+                confs.append({k: flatten_named(v) for k, v in item["Properties"].items()})
     return confs
 
 
@@ -81,7 +81,7 @@ def test_jobs_write_exactly_where_the_server_reads(app: ShsApp) -> None:
         assert writer.startswith("s3://")
         assert normalised(writer) == normalised(reader)
         bucket, key = normalised(writer)
-        assert bucket == "${Ref:EventLogsBucketEA9BF684}"
+        assert bucket == "<EventLogsBucketEA9BF684>"
         assert key == "spark-events/"
 
 
@@ -97,7 +97,7 @@ def test_container_logs_stay_out_of_the_event_log_directory(app: ShsApp) -> None
         monitoring = resource["Properties"]["JobTemplateData"]["ConfigurationOverrides"][
             "MonitoringConfiguration"
         ]
-        log_uri = flatten(monitoring["S3MonitoringConfiguration"]["LogUri"])
+        log_uri = flatten_named(monitoring["S3MonitoringConfiguration"]["LogUri"])
         assert "EventLogsBucket" not in log_uri
         assert "spark-events" not in log_uri
 
@@ -105,7 +105,7 @@ def test_container_logs_stay_out_of_the_event_log_directory(app: ShsApp) -> None
 def test_emr_on_ec2_gets_the_same_spark_defaults(app: ShsApp) -> None:
     conf = app.logs.emr_ec2_configurations()["spark-defaults"]
     resolved = app.stack.resolve(conf["spark.eventLog.dir"])
-    assert normalised(flatten(resolved)) == normalised(
+    assert normalised(flatten_named(resolved)) == normalised(
         _history_opts(app)["spark.history.fs.logDirectory"]
     )
 
@@ -156,7 +156,7 @@ def test_store_is_encrypted_private_owner_enforced_and_retained(app: ShsApp) -> 
 
 def test_directory_marker_is_written_once(app: ShsApp) -> None:
     marker = next(iter(app.resources("Custom::AWS").values()))
-    create = json.loads(flatten(marker["Properties"]["Create"]))
+    create = json.loads(flatten_named(marker["Properties"]["Create"]))
     assert create["action"] == "putObject"
     assert create["parameters"]["Key"] == "spark-events/"
 
@@ -185,7 +185,7 @@ def test_other_account_writes_only_through_bucket_and_key_policies(app: ShsApp) 
     )
     for statement in statements:
         assert (
-            "spark-events/" in flatten(statement["Resource"])
+            "spark-events/" in flatten_named(statement["Resource"])
             or statement["Action"] == "s3:ListBucket"
         )
     key = next(r for k, r in app.resources("AWS::KMS::Key").items() if k.startswith("EventLogsKey"))
@@ -213,7 +213,7 @@ def test_writers_may_write_and_rename_in_the_directory_only(app: ShsApp) -> None
         ]
         assert writes, part
         for s in writes:
-            assert flatten(s["Resource"]).endswith("/spark-events/*")
+            assert flatten_named(s["Resource"]).endswith("/spark-events/*")
             assert "s3:DeleteObject" in _list(s["Action"])
 
 
@@ -242,7 +242,7 @@ def test_server_role_trusts_only_its_service_account(app: ShsApp) -> None:
     role = next(
         r for k, r in app.resources("AWS::IAM::Role").items() if k.startswith("HistoryServerRole")
     )
-    trust = json.loads(flatten(role["Properties"]["AssumeRolePolicyDocument"]))
+    trust = json.loads(flatten_named(role["Properties"]["AssumeRolePolicyDocument"]))
     (statement,) = trust["Statement"]
     condition = statement["Condition"]["StringEquals"]
     subjects = [v for k, v in condition.items() if k.endswith(":sub")]
@@ -476,7 +476,7 @@ def test_grant_write_adds_to_an_emr_ec2_instance_role() -> None:
     ]
     writes = [s for s in statements if "s3:PutObject" in s["Action"]]
     bucket = stack.get_logical_id(logs.bucket.node.default_child)  # type: ignore[arg-type]
-    assert [flatten(s["Resource"]) for s in writes] == [f"${{GetAtt:{bucket}.Arn}}/spark-events/*"]
+    assert [flatten_named(s["Resource"]) for s in writes] == [f"<{bucket}.Arn>/spark-events/*"]
     assert logs.emr_ec2_configurations()["spark-defaults"]["spark.eventLog.enabled"] == "true"
 
 
@@ -505,7 +505,7 @@ def test_node_group_platform_gets_the_pinned_load_balancer_controller() -> None:
     objects = [
         o
         for r in template.find_resources("Custom::AWSCDK-EKS-KubernetesResource").values()
-        for o in json.loads(flatten(r["Properties"]["Manifest"]))
+        for o in json.loads(flatten_named(r["Properties"]["Manifest"]))
     ]
     kinds = {o["kind"]: o for o in objects}
     assert kinds["IngressClass"]["spec"]["controller"] == "ingress.k8s.aws/alb"
