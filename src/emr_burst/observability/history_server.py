@@ -169,6 +169,7 @@ class SparkHistoryServer(Construct):
             self, "Namespace", platform=platform, namespace=m.NAMESPACE
         )
         self.role = self._role(platform, stack, read_only=read_only)
+        self._activation: acmpca.CfnCertificateAuthorityActivation | None = None
         self.certificate_authority_arn = access.certificate_authority_arn or self._root_ca()
         authority = acmpca.CertificateAuthority.from_certificate_authority_arn(
             self, "Authority", self.certificate_authority_arn
@@ -276,8 +277,6 @@ class SparkHistoryServer(Construct):
             [self.event_logs.objects_arn],
         )
         return role
-
-    _activation: acmpca.CfnCertificateAuthorityActivation | None = None
 
     def _root_ca(self) -> str:
         """A general-purpose root CA with its self-signed certificate, activated."""
