@@ -325,6 +325,20 @@ class SparkHistoryServer(Construct):
                 eks.AlbControllerVersion, versions.AWS_LOAD_BALANCER_CONTROLLER_VERSION
             ),
         )
+        _nag.acknowledge(
+            controller,
+            "The AWS Load Balancer Controller's own IAM policy (the upstream project's, shipped by "
+            "aws-cdk-lib for the pinned version) creates load balancers, listeners, target groups "
+            "and security groups whose names it picks at run time, scoped by its cluster tag.",
+            "AwsSolutions-IAM5",
+            applies_to=[f"Resource::{arn}" for arn in _CONTROLLER_RESOURCES],
+        )
+        _nag.acknowledge(
+            controller,
+            "aws-cdk-lib attaches the controller's upstream policy to its service-account role as "
+            "the role's default policy; the controller construct offers no managed-policy form.",
+            *_nag.across_packs("IAMNoInlinePolicy"),
+        )
         return controller
 
     def _client_vpn(
@@ -378,6 +392,19 @@ class SparkHistoryServer(Construct):
         )
         endpoint.add_authorization_rule("VpcOnly", cidr=vpc_cidr)
         return endpoint
+
+
+#: Resources of the Load Balancer Controller's upstream policy, as cdk-nag names them.
+_CONTROLLER_RESOURCES = (
+    "*",
+    "arn:<AWS::Partition>:ec2:*:*:security-group/*",
+    *(
+        f"arn:<AWS::Partition>:elasticloadbalancing:*:*:{kind}/{lb}/*/*{extra}"
+        for kind, extra in (("listener-rule", "/*"), ("listener", "/*"), ("loadbalancer", ""))
+        for lb in ("app", "net")
+    ),
+    "arn:<AWS::Partition>:elasticloadbalancing:*:*:targetgroup/*/*",
+)
 
 
 def _resolver_address(vpc_cidr: str) -> str:

@@ -22,7 +22,7 @@ from emr_burst.observability import (
     SparkHistoryServer,
 )
 from emr_burst.observability.event_logs import normalised
-from tests.harness.checks import flatten_named, manifest_errors
+from tests.harness.checks import NAG_PACKS, flatten_named, manifest_errors, nag_findings
 from tests.unit.emr_eks.eks_app import imported_platform, layer, new_stack, vpc
 from tests.unit.observability.shs_app import OTHER_ACCOUNT, VPC_CIDR, ShsApp, shs_app
 
@@ -511,3 +511,8 @@ def test_node_group_platform_gets_the_pinned_load_balancer_controller() -> None:
     assert kinds["IngressClass"]["spec"]["controller"] == "ingress.k8s.aws/alb"
     assert kinds["IngressClassParams"]["apiVersion"] == "elbv2.k8s.aws/v1beta1"
     assert "certificateArn" in kinds["IngressClassParams"]["spec"]
+    # The controller's upstream policy is acknowledged where it is made, in every pack.
+    app = stack.node.root
+    assert isinstance(app, cdk.App)
+    for pack in NAG_PACKS:
+        assert [f for f in nag_findings(app, pack) if "/Server/AlbController/" in f] == [], pack
