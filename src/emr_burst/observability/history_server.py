@@ -197,6 +197,7 @@ class SparkHistoryServer(Construct):
                 if parsed_alb is AlbProvider.AUTO_MODE
                 else m.LOAD_BALANCER_CONTROLLER,
                 self.certificate.certificate_arn,
+                vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnet_ids,
             ),
         )
         if controller is not None:

@@ -219,15 +219,22 @@ LOAD_BALANCER_CONTROLLER = AlbController(
 )
 
 
-def ingress_class(alb: AlbController, certificate_arn: str) -> list[dict[str, Any]]:
-    """An IngressClass of our own whose parameters make every ALB of it internal, with the
-    private certificate (Auto Mode documents the certificate here, not on the Ingress)."""
+def ingress_class(
+    alb: AlbController, certificate_arn: str, subnet_ids: Sequence[str]
+) -> list[dict[str, Any]]:
+    """An IngressClass of our own whose parameters make every ALB of it internal, in the given
+    private subnets (so no subnet discovery tags are needed), with the private certificate (Auto
+    Mode documents the certificate here, not on the Ingress)."""
     return [
         {
             "apiVersion": f"{alb.params_api_group}/{alb.params_version}",
             "kind": "IngressClassParams",
             "metadata": {"name": NAME, "labels": dict(_LABELS)},
-            "spec": {"scheme": "internal", alb.certificates_field: [certificate_arn]},
+            "spec": {
+                "scheme": "internal",
+                "subnets": {"ids": list(subnet_ids)},
+                alb.certificates_field: [certificate_arn],
+            },
         },
         {
             "apiVersion": "networking.k8s.io/v1",

@@ -300,6 +300,8 @@ def test_ingress_is_internal_https_443_only_with_the_private_certificate(app: Sh
     assert classes["IngressClassParams"]["spec"]["scheme"] == "internal"
     (certificate,) = classes["IngressClassParams"]["spec"]["certificateARNs"]
     assert "HistoryServerCertificate" in certificate
+    subnets = classes["IngressClassParams"]["spec"]["subnets"]["ids"]
+    assert subnets == ["<VpcPrivateSubnet1Subnet536B997A>", "<VpcPrivateSubnet2Subnet3788AAA1>"]
 
 
 def test_certificate_comes_from_an_activated_private_ca(app: ShsApp) -> None:
