@@ -13,7 +13,7 @@ from aws_cdk.assertions import Match, Template
 
 from emr_burst.core import versions
 from emr_burst.core.errors import EmrBurstError
-from emr_burst.emr_eks import EmrEksPlatform, NodeGroupCompute
+from emr_burst.emr_eks import EmrEksPlatform, NodeGroupCompute, SparkTeam
 from emr_burst.observability import (
     AlbProvider,
     ClientVpn,
@@ -518,3 +518,20 @@ def test_node_group_platform_gets_the_pinned_load_balancer_controller() -> None:
     assert isinstance(app, cdk.App)
     for pack in NAG_PACKS:
         assert [f for f in nag_findings(app, pack) if "/Server/AlbController/" in f] == [], pack
+
+
+def test_fails_when_a_team_would_put_container_logs_inside_the_directory() -> None:
+    stack = new_stack("ContainerLogs")
+    platform = imported_platform(stack)
+    logs = SparkEventLogs(stack, "Logs", log_directory="analytics/")
+    team = SparkTeam(
+        stack,
+        "Analytics",
+        platform=platform,
+        namespace="analytics",
+        role_name="shs-test-analytics-job",
+        bucket=logs.bucket,
+    )
+    with pytest.raises(EmrBurstError, match=r"'analytics/logs/': the target's container logs"):
+        team.add_extension(logs)
+    assert logs.producers == {}
