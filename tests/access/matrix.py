@@ -51,6 +51,15 @@ class StackAccess:
 
     def decide(self, row: Row) -> Decision:
         principal = row.principal
+        if row.action.startswith("lakeformation:") and row.resource.startswith(
+            "arn:aws:lakeformation:"
+        ):  # a catalog object: Lake Formation grants alone decide (templates.lake_formation_arn)
+            return evaluate(
+                row.request,
+                identity=None,
+                resource=self.policies.resource.get(row.resource, []),
+                resource_policy_required=True,
+            )
         identity = None
         if principal.kind == "AWS" and principal.account == ACCOUNT:
             identity = self.policies.identity.get(principal.id, [])

@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from tests.access.evaluator import ACCOUNT, OTHER_ACCOUNT, Principal
+from tests.access.evaluator import ACCOUNT, OTHER_ACCOUNT, Principal, Request, evaluate
 from tests.access.matrix import Row, StackAccess
-from tests.access.templates import Resolver, s3_arn, template_policies
+from tests.access.templates import Resolver, lake_formation_arn, s3_arn, template_policies
 from tests.harness.checks import spark_history_opts
 
 #: (label for test ids, principal)
@@ -426,13 +426,26 @@ class _Rows:
             self._irsa(lid, job)
 
     def _irsa(self, lid: str, job: Who) -> None:
-        issuer, federated = self._oidc(job)
+        providers = list(self.of_type("AWS::IAM::OIDCProvider"))
+        if not providers:  # the platform (and its provider) is in another stack
+            issuer, federated = self._trusted_provider(job)
+        elif len(providers) == 1:
+            provider, props = providers[0]
+            issuer = str(props["Url"]).removeprefix("https://")
+            federated = (issuer, Principal("Federated", self.r.arn(provider)))
+        else:
+            raise LookupError(f"{self.stack}: expected one OIDC provider, found {len(providers)}")
         namespaces = {
             self.r.arn(vc): str(p["ContainerProvider"]["Info"]["EksInfo"]["Namespace"])
             for vc, p in self.of_type("AWS::EMRContainers::VirtualCluster")
         }
         submissions = self._submissions()
         own = {namespaces.get(vc) for _, vc, execution in submissions if execution == job[1].id}
+        own |= {  # runs from this template (its role is pinned): the template-run grants' VC
+            namespaces.get(vc)
+            for _, vc, template in self._template_submissions()
+            if template == self.r.arn(lid)
+        }
         if not own - {None}:
             raise LookupError(f"{self.stack}/{lid}: no virtual cluster runs jobs as {job[1].id}")
         suffix = f"{ACCOUNT}-{base36(job[1].id.rsplit('/', 1)[1])}"
@@ -475,6 +488,239 @@ class _Rows:
                     context={"emr-containers:ExecutionRoleArn": other},
                     must_allow=False,
                 )
+
+    def _trust(self, role: Who) -> dict[str, Any]:
+        lid = self.find("AWS::IAM::Role", role[1].id)
+        document = self.props[lid or ""]["AssumeRolePolicyDocument"]
+        trust: dict[str, Any] = json.loads(document) if isinstance(document, str) else document
+        return trust
+
+    def _trusted_provider(self, role: Who) -> tuple[str, Who]:
+        """The OIDC provider (of another stack) a role's web-identity trust names; its issuer."""
+        for statement in self._trust(role).get("Statement", []):
+            federated = statement.get("Principal", {}).get("Federated")
+            # EMR's job roles match ``sub`` with StringLike, a fixed service account with
+            # StringEquals: any operator names the issuer.
+            for keys in statement.get("Condition", {}).values():
+                for key in keys:
+                    if federated and key.endswith(":sub"):
+                        issuer = key.removesuffix(":sub")
+                        return issuer, (issuer, Principal("Federated", str(federated)))
+        raise LookupError(f"{self.stack}: {role[0]} trusts no OIDC provider")
+
+    # -- Lake Formation --------------------------------------------------------------------------
+    def lake_formation(self) -> None:
+        """Query engine and job roles of FGAC, and the Lake Formation grants of both accounts.
+
+        Grants are modelled as resource policies (``templates.lake_formation_arn``); the rows
+        state what the personas need: a team reads a shared table exactly when it may see the
+        resource link to it, through the data cell filter when the producer shares one, and
+        never the filtered table whole; another account reads nothing.
+        """
+        grants = [p for _, p in self.of_type("AWS::LakeFormation::PrincipalPermissions")]
+        for lid, props in self.of_type("AWS::EMRContainers::SecurityConfiguration"):
+            config = props["SecurityConfigurationData"]["AuthorizationConfiguration"]
+            self._fgac_roles(lid, config["LakeFormationConfiguration"])
+        links = {
+            str(p["TableInput"]["Name"]): (str(p["DatabaseName"]), p["TableInput"]["TargetTable"])
+            for _, p in self.of_type("AWS::Glue::Table")
+            if "TargetTable" in p.get("TableInput", {})
+        }
+        filters = {  # (catalog, database, table) -> filter names granted on it
+            (
+                str(c["TableCatalogId"]),
+                str(c["DatabaseName"]),
+                str(c["TableName"]),
+            ): str(c["Name"])
+            for g in grants
+            if (c := g["Resource"].get("DataCellsFilter"))
+        }
+        for _, props in self.of_type("AWS::LakeFormation::DataCellsFilter"):
+            key = (
+                str(props["TableCatalogId"]),
+                str(props["DatabaseName"]),
+                str(props["TableName"]),
+            )
+            filters[key] = str(props["Name"])
+        grantees = sorted({str(g["Principal"]["DataLakePrincipalIdentifier"]) for g in grants})
+        teams = [g for g in grantees if ":role/" in g]
+        for team in teams:
+            who = self.role(team)
+            for link, (database, target) in sorted(links.items()):
+                link_arn = self._lf_table(ACCOUNT, database, link)
+                sees = self.r.resolve(link_arn) in self.policies.owned and self._allowed(
+                    who, "lakeformation:DESCRIBE", link_arn
+                )
+                self._lf_reads(who, target, filters, sees, f"resource link {link}")
+        for account in (g for g in grantees if ":role/" not in g):
+            who = (f"account/{account}", Principal("AWS", f"arn:aws:iam::{account}:root"))
+            for _, props in self.of_type("AWS::Glue::Table"):
+                if "TargetTable" in props.get("TableInput", {}):
+                    continue
+                target = {
+                    "CatalogId": props["CatalogId"],
+                    "DatabaseName": props["DatabaseName"],
+                    "Name": props["TableInput"]["Name"],
+                }
+                self._lf_reads(who, target, filters, True, "a table of the producer")
+                foreign = (
+                    "foreign-account",
+                    Principal("AWS", f"arn:aws:iam::{OTHER_ACCOUNT}:root"),
+                )
+                if account != OTHER_ACCOUNT:
+                    self._lf_reads(foreign, target, filters, False, "an account with no share")
+
+    def _lf_table(self, catalog: str, database: str, name: str) -> str:
+        table = {"CatalogId": catalog, "DatabaseName": database, "Name": name}
+        return lake_formation_arn(self.region, {"Table": table})
+
+    def _allowed(self, who: Who, action: str, resource: str) -> bool:
+        return evaluate(
+            Request(who[1], action, resource),
+            identity=None,
+            resource=self.policies.resource_policies(resource),
+            resource_policy_required=True,
+        ).allowed
+
+    def _lf_reads(
+        self,
+        who: Who,
+        target: Mapping[str, Any],
+        filters: Mapping[tuple[str, str, str], str],
+        sees: bool,
+        via: str,
+    ) -> None:
+        catalog, database, table = (
+            str(target["CatalogId"]),
+            str(target["DatabaseName"]),
+            str(target["Name"]),
+        )
+        whole = self._lf_table(catalog, database, table)
+        name = filters.get((catalog, database, table))
+        because = f"{via} -> {database}.{table}"
+        if name is None:
+            self.add(
+                "lf-select", who, "lakeformation:SELECT", whole, because=because, must_allow=sees
+            )
+            return
+        cells = lake_formation_arn(
+            self.region,
+            {
+                "DataCellsFilter": {
+                    "TableCatalogId": catalog,
+                    "DatabaseName": database,
+                    "TableName": table,
+                    "Name": name,
+                }
+            },
+        )
+        self.add(
+            "lf-select-filter",
+            who,
+            "lakeformation:SELECT",
+            cells,
+            because=f"{because} through filter {name}",
+            must_allow=sees,
+        )
+        self.add(
+            "lf-select-unfiltered",
+            who,
+            "lakeformation:SELECT",
+            whole,
+            because=f"{because} bypassing filter {name}",
+            must_allow=False,
+        )
+
+    def _fgac_roles(self, lid: str, config: Mapping[str, Any]) -> None:
+        """The query engine role assumes each job role only with the session tag; IRSA of the
+        query engine role only from the secure namespace."""
+        query = self.role(config["QueryEngineRoleArn"])
+        tag_key = "aws:RequestTag/LakeFormationAuthorizedCaller"
+        tag = str(config["AuthorizedSessionTagValue"])
+        for _, props in self.of_type("AWS::EMRContainers::JobTemplate"):
+            job = self.role(props["JobTemplateData"]["ExecutionRoleArn"])
+            because = f"{lid} query engine role for {job[0]}"
+            for kind, action in (
+                ("fgac-assume", "sts:AssumeRole"),
+                ("fgac-tag-session", "sts:TagSession"),
+            ):
+                self.add(kind, query, action, job[1].id, because=because, context={tag_key: tag})
+            self.add(
+                "fgac-tag-session-other-value",
+                query,
+                "sts:TagSession",
+                job[1].id,
+                because=f"{because} with another session tag value",
+                context={tag_key: "Some Other Engine"},
+                must_allow=False,
+            )
+            self.add(
+                "fgac-assume-foreign",
+                FOREIGN_ROLE,
+                "sts:AssumeRole",
+                job[1].id,
+                because=f"a role of another account assumes {job[0]}",
+                must_allow=False,
+            )
+        issuer, federated = (
+            self._trusted_provider(query)
+            if not list(self.of_type("AWS::IAM::OIDCProvider"))
+            else self._own_provider()
+        )
+        secure = str(config["SecureNamespaceInfo"]["Namespace"])
+        suffix = f"{ACCOUNT}-{base36(query[1].id.rsplit('/', 1)[1])}"
+        users = {
+            str(p["ContainerProvider"]["Info"]["EksInfo"]["Namespace"])
+            for _, p in self.of_type("AWS::EMRContainers::VirtualCluster")
+        }
+        for namespace in sorted({secure} | users):
+            account = f"system:serviceaccount:{namespace}:emr-containers-sa-spark-driver-{suffix}"
+            self.add(
+                "fgac-query-irsa" if namespace == secure else "fgac-query-irsa-user-namespace",
+                (f"sa/{namespace}/system-driver", federated[1]),
+                "sts:AssumeRoleWithWebIdentity",
+                query[1].id,
+                because=f"{lid} query engine role from namespace {namespace!r}",
+                context={f"{issuer}:sub": account, f"{issuer}:aud": "sts.amazonaws.com"},
+                must_allow=namespace == secure,
+            )
+
+    def _own_provider(self) -> tuple[str, Who]:
+        provider, props = next(iter(self.of_type("AWS::IAM::OIDCProvider")))
+        issuer = str(props["Url"]).removeprefix("https://")
+        return issuer, (issuer, Principal("Federated", self.r.arn(provider)))
+
+    def chart_accounts(self) -> None:
+        """The service accounts of the charts we install (a scheduler needs no AWS access) can
+        assume none of the roles that trust the cluster's OIDC provider."""
+        providers = list(self.of_type("AWS::IAM::OIDCProvider"))
+        if len(providers) != 1:
+            return
+        provider, props = providers[0]
+        issuer = str(props["Url"]).removeprefix("https://")
+        federated = Principal("Federated", self.r.arn(provider))
+        trusting = [
+            lid
+            for lid, role in self.of_type("AWS::IAM::Role")
+            if "AssumeRoleWithWebIdentity" in json.dumps(role.get("AssumeRolePolicyDocument"))
+        ]
+        for lid, chart in self.of_type("Custom::AWSCDK-EKS-HelmChart"):
+            values = json.loads(str(chart.get("Values", "{}")))
+            for path, default in _CHART_ACCOUNTS.get(str(chart.get("Chart")), ()):
+                found: Any = values
+                for key in path:
+                    found = found.get(key) if isinstance(found, dict) else None
+                account = f"system:serviceaccount:{chart['Namespace']}:{found or default}"
+                for role in trusting:
+                    self.add(
+                        "eks-chart-account-no-role",
+                        (f"sa/{account.rsplit(':', 2)[1]}/{found or default}", federated),
+                        "sts:AssumeRoleWithWebIdentity",
+                        self.r.arn(role),
+                        because=f"{lid} installs {account}",
+                        context={f"{issuer}:sub": account, f"{issuer}:aud": "sts.amazonaws.com"},
+                        must_allow=False,
+                    )
 
     # -- notifications ---------------------------------------------------------------------------
     def _publish(self, kind: str, who: Who, topic: str, source_arn: str) -> None:
@@ -604,28 +850,13 @@ class _Rows:
                 source_arn=self.r.arn(lid),
             )
 
-    # -- OIDC providers of another stack, Spark History Server ---------------------------------
+    # -- Spark History Server ------------------------------------------------------------------
     def _oidc(self, role: Who) -> tuple[str, Who]:
-        """The issuer and provider a role trusts: the template's own OIDC provider, or (for a
-        platform built in another stack) the provider and issuer named in the role's trust."""
-        providers = list(self.of_type("AWS::IAM::OIDCProvider"))
-        if len(providers) == 1:
-            provider, props = providers[0]
-            issuer = str(props["Url"]).removeprefix("https://")
-            return issuer, (issuer, Principal("Federated", self.r.arn(provider)))
-        if providers:
-            raise LookupError(f"{self.stack}: expected one OIDC provider, found {len(providers)}")
-        lid = self.find("AWS::IAM::Role", role[1].id)
-        trust = self.props[lid]["AssumeRolePolicyDocument"] if lid else {}
-        trust = json.loads(trust) if isinstance(trust, str) else trust
-        for statement in trust.get("Statement", []):
-            federated = statement.get("Principal", {}).get("Federated")
-            for keys in statement.get("Condition", {}).values():
-                for key in keys:
-                    if federated and key.endswith(":sub"):
-                        issuer = key.removesuffix(":sub")
-                        return issuer, (issuer, Principal("Federated", str(federated)))
-        raise LookupError(f"{self.stack}: no OIDC provider for {role[1].id}")
+        """The provider ``role`` trusts: this template's own, or (a platform of another stack)
+        the one its trust names."""
+        if list(self.of_type("AWS::IAM::OIDCProvider")):
+            return self._own_provider()
+        return self._trusted_provider(role)
 
     def history_servers(self) -> None:
         """The History Server reads the directory it is configured with and nothing else; it
@@ -794,6 +1025,15 @@ class _Rows:
                 yield lid, json.loads(manifest)
 
 
+#: Service accounts of the Helm charts we install, by chart: (values key path, chart default).
+_CHART_ACCOUNTS = {
+    "yunikorn": (
+        (("serviceAccount",), "yunikorn-admin"),
+        (("admissionController", "serviceAccount"), "yunikorn-admission-controller"),
+    ),
+}
+
+
 #: ``aws s3 cp <source> <target>`` in a step's shell command.
 _S3_COPY = re.compile(r"aws s3 cp (\S+) (\S+)")
 #: SDK calls of AwsCustomResources we make: (service, action) -> (IAM action, resource ARN form).
@@ -831,11 +1071,13 @@ def stack_access(
     rows.job_templates()
     rows.sdk_calls()
     rows.template_runs()
+    rows.chart_accounts()
     rows.notifications()
     rows.state_machines()
     rows.flow_logs()
     rows.encrypted_log_groups()
     rows.access_logs()
+    rows.lake_formation()
     rows.history_servers()
     return StackAccess(stack, rows.r, rows.policies, rows.rows)
 

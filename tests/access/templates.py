@@ -276,6 +276,24 @@ def template_policies(resolver: Resolver) -> TemplatePolicies:
             found.resource[f"arn:aws:s3:::{props['Bucket']}"].append(
                 Policy.from_document(logical_id, props["PolicyDocument"])
             )
+        elif kind == "AWS::LakeFormation::PrincipalPermissions":
+            arn = lake_formation_arn(resolver.region, props["Resource"])
+            who = str(props["Principal"]["DataLakePrincipalIdentifier"])
+            found.resource[arn].append(
+                Policy.from_document(
+                    logical_id,
+                    {
+                        "Statement": {
+                            "Effect": "Allow",
+                            "Principal": {"AWS": who},
+                            "Action": [f"lakeformation:{p}" for p in props["Permissions"]],
+                            "Resource": arn,
+                        }
+                    },
+                )
+            )
+            found.owned.add(arn)
+            found.policy_required.add(arn)
         elif kind == "AWS::SNS::TopicPolicy":
             for topic in props["Topics"]:
                 found.resource[topic].append(
@@ -295,6 +313,31 @@ def template_policies(resolver: Resolver) -> TemplatePolicies:
             if role_name in role_arn_by_name:
                 found.identity[role_arn_by_name[role_name]].append(policy)
     return found
+
+
+def lake_formation_arn(region: str, resource: Mapping[str, Any]) -> str:
+    """A Lake Formation grant target as an ARN-like string, so that grants are resource policies.
+
+    Lake Formation has no ARNs for catalog objects; these strings only have to be the same for a
+    grant and for a row that asks for the same database, table or data cell filter.
+    """
+    if "Database" in resource:
+        db = resource["Database"]
+        return f"arn:aws:lakeformation:{region}:{db['CatalogId']}:database/{db['Name']}"
+    if "Table" in resource:
+        table = resource["Table"]
+        name = table.get("Name", "*")
+        return (
+            f"arn:aws:lakeformation:{region}:{table['CatalogId']}:table/"
+            f"{table['DatabaseName']}/{name}"
+        )
+    if "DataCellsFilter" in resource:
+        cells = resource["DataCellsFilter"]
+        return (
+            f"arn:aws:lakeformation:{region}:{cells['TableCatalogId']}:filter/"
+            f"{cells['DatabaseName']}/{cells['TableName']}/{cells['Name']}"
+        )
+    raise NotImplementedError(f"Lake Formation resource {sorted(resource)} is not modelled")
 
 
 def s3_arn(uri: str) -> str:

@@ -8,8 +8,11 @@ Sources are in /work/shared/docs/FACTS.md ("Deploy-time facts") and the AWS page
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+
+import yaml
 
 from tests.harness.checks import flatten_named, spark_history_opts
 
@@ -257,6 +260,269 @@ def team_namespaces_are_isolated(template: Template) -> list[str]:
     return problems
 
 
+#: Kubernetes minors each YuniKorn release supports (yunikorn.apache.org, "Version details").
+YUNIKORN_KUBERNETES = {"1.8.0": ((1, 24), (1, 34)), "1.9.0": ((1, 24), (1, 35))}
+YUNIKORN_QUEUE = "yunikorn.apache.org/queue"
+
+
+def _minor(version: str) -> tuple[int, int]:
+    major, minor = str(version).split(".")[:2]
+    return int(major), int(minor)
+
+
+def _yunikorn_config(template: Template) -> dict[str, Any] | None:
+    for obj in kubernetes_objects(template):
+        if obj.get("kind") == "ConfigMap" and obj["metadata"].get("name") == "yunikorn-configs":
+            return dict(obj.get("data", {}))
+    return None
+
+
+def _leaf_queues(queues_yaml: str) -> set[str]:
+    leaves: set[str] = set()
+
+    def walk(queues: list[dict[str, Any]], parent: str) -> None:
+        for queue in queues:
+            path = f"{parent}.{queue['name']}" if parent else queue["name"]
+            if queue.get("queues"):
+                walk(queue["queues"], path)
+            elif not queue.get("parent"):
+                leaves.add(path)
+
+    for partition in yaml.safe_load(queues_yaml).get("partitions", []):
+        walk(partition.get("queues", []), "")
+    return leaves
+
+
+def _job_template_queues(template: Template) -> Iterator[tuple[str, str]]:
+    """(job template, queue) for each job template whose job runner names a YuniKorn queue."""
+    for logical_id, resource in _resources(template, "AWS::EMRContainers::JobTemplate"):
+        data = resource.get("Properties", {}).get("JobTemplateData", {})
+        for item in data.get("ConfigurationOverrides", {}).get("ApplicationConfiguration", []):
+            if item.get("Classification") == "emr-job-submitter":
+                for key, value in item.get("Properties", {}).items():
+                    if key.endswith(YUNIKORN_QUEUE):
+                        yield logical_id, str(value)
+
+
+def yunikorn_is_wired_to_the_jobs(template: Template) -> list[str]:
+    """YuniKorn claims the pods of the EMR namespaces only (an empty namespace filter hands every
+    pod of the cluster, CoreDNS included, to YuniKorn), claims every namespace whose jobs name a
+    queue (a job runner YuniKorn never labels has no application id and stays Pending), and every
+    queue a job names is a leaf of the deployed tree (else it lands in root.default or is
+    refused)."""
+    config = _yunikorn_config(template)
+    named = list(_job_template_queues(template))
+    if config is None:
+        return [
+            f"{lid}: names YuniKorn queue {queue!r} but this stack deploys no YuniKorn "
+            "configuration (yunikorn-configs)."
+            for lid, queue in named
+        ]
+    problems = []
+    filters = str(config.get("admissionController.filtering.processNamespaces", ""))
+    if not filters.strip():
+        problems.append(
+            "yunikorn-configs: admissionController.filtering.processNamespaces is empty, so "
+            "YuniKorn takes every pod of the cluster; list the Spark namespaces."
+        )
+    patterns = [re.compile(p) for p in filters.split(",") if p]
+    if named:
+        for logical_id, vc in _resources(template, "AWS::EMRContainers::VirtualCluster"):
+            info = vc.get("Properties", {}).get("ContainerProvider", {}).get("Info", {})
+            namespace = str(info.get("EksInfo", {}).get("Namespace"))
+            if patterns and not any(p.search(namespace) for p in patterns):
+                problems.append(
+                    f"{logical_id}: namespace {namespace!r} runs jobs that name YuniKorn queues "
+                    f"but is not in processNamespaces ({filters!r}); its job runners would stay "
+                    "Pending."
+                )
+    leaves = _leaf_queues(str(config.get("queues.yaml", "partitions: []")))
+    for logical_id, queue in named:
+        path = queue if queue.startswith("root.") else f"root.{queue}"
+        if path not in leaves:
+            problems.append(
+                f"{logical_id}: names YuniKorn queue {queue!r}, which is not a leaf of the "
+                f"deployed tree ({', '.join(sorted(leaves))})."
+            )
+    return problems
+
+
+def yunikorn_supports_the_cluster(template: Template) -> list[str]:
+    """The YuniKorn release a stack installs supports the Kubernetes version of its cluster."""
+    clusters = [
+        str(c.get("Properties", {}).get("Version"))
+        for _, c in _resources(template, "AWS::EKS::Cluster")
+    ]
+    problems = []
+    for logical_id, chart in _resources(template, "Custom::AWSCDK-EKS-HelmChart"):
+        props = chart.get("Properties", {})
+        if props.get("Chart") != "yunikorn":
+            continue
+        version = str(props.get("Version"))
+        supported = YUNIKORN_KUBERNETES.get(version)
+        if supported is None:
+            problems.append(f"{logical_id}: YuniKorn chart {version!r} is not a known release.")
+            continue
+        low, high = supported
+        for cluster in clusters:
+            if not low <= _minor(cluster) <= high:
+                problems.append(
+                    f"{logical_id}: YuniKorn {version} supports Kubernetes "
+                    f"{low[0]}.{low[1]}-{high[0]}.{high[1]}, the cluster runs {cluster}."
+                )
+    return problems
+
+
+def _render(value: Any) -> Any:
+    """A template value with tokens as ``<LogicalId.Attr>`` text and ``Fn::Join`` joined."""
+    if isinstance(value, dict) and len(value) == 1:
+        ((fn, arg),) = value.items()
+        if fn == "Ref":
+            return f"<{arg}>"
+        if fn == "Fn::GetAtt":
+            return f"<{'.'.join(arg) if isinstance(arg, list) else arg}>"
+        if fn == "Fn::Join":
+            return str(arg[0]).join(str(_render(part)) for part in arg[1])
+    if isinstance(value, dict):
+        return {k: _render(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_render(v) for v in value]
+    return value
+
+
+def _release(label: str) -> tuple[int, int]:
+    parts = str(label).removeprefix("emr-").split("-")[0].split(".")
+    return (int(parts[0]), int(parts[1])) if len(parts) >= 2 and parts[1].isdigit() else (0, 0)
+
+
+#: EMR on EKS releases with Lake Formation fine-grained access control (core.versions repeats it
+#: for the library; the rule reads templates, not the library).
+FGAC_MIN_RELEASE = (7, 7)
+FGAC_TAG_KEY = "aws:RequestTag/LakeFormationAuthorizedCaller"
+
+
+def lake_formation_fgac_is_consistent(template: Template) -> list[str]:
+    """A Lake Formation security configuration works only if EMR can do what it names at run
+    time: the system driver's secure namespace is not a virtual cluster's (user) namespace, every
+    job role of the template's job templates trusts the query engine role to assume it and tag
+    the session with the configured value, and every job template runs EMR 7.7 or later."""
+    resources = template.get("Resources", {})
+    problems = []
+    namespaces = {
+        str(
+            vc.get("Properties", {})
+            .get("ContainerProvider", {})
+            .get("Info", {})
+            .get("EksInfo", {})
+            .get("Namespace")
+        )
+        for _, vc in _resources(template, "AWS::EMRContainers::VirtualCluster")
+    }
+    for logical_id, sc in _resources(template, "AWS::EMRContainers::SecurityConfiguration"):
+        data = sc.get("Properties", {}).get("SecurityConfigurationData", {})
+        config = data.get("AuthorizationConfiguration", {}).get("LakeFormationConfiguration")
+        if not config:
+            continue
+        secure = config.get("SecureNamespaceInfo", {}).get("Namespace")
+        if secure in namespaces:
+            problems.append(
+                f"{logical_id}: the secure namespace {secure!r} is also a virtual cluster's "
+                "namespace; EMR needs the system driver apart from user code. Use another one."
+            )
+        query_role = _render(config.get("QueryEngineRoleArn"))
+        tag = config.get("AuthorizedSessionTagValue")
+        for template_id, job in _resources(template, "AWS::EMRContainers::JobTemplate"):
+            data = job.get("Properties", {}).get("JobTemplateData", {})
+            if _release(data.get("ReleaseLabel", "")) < FGAC_MIN_RELEASE:
+                problems.append(
+                    f"{template_id}: release {data.get('ReleaseLabel')!r} has no Lake Formation "
+                    "fine-grained access control (EMR 7.7 or later); EMR refuses the job."
+                )
+            role = resources.get(_ref(data.get("ExecutionRoleArn")) or "", {})
+            trust = _render(role.get("Properties", {}).get("AssumeRolePolicyDocument", {}))
+            statements = (json.loads(trust) if isinstance(trust, str) else trust).get(
+                "Statement", []
+            )
+            tagged = any(
+                query_role in json.dumps(st.get("Principal", {}))
+                and "sts:TagSession" in json.dumps(st.get("Action"))
+                and st.get("Condition", {}).get("StringLike", {}).get(FGAC_TAG_KEY) == tag
+                for st in statements
+            )
+            if not tagged:
+                problems.append(
+                    f"{template_id}: its job role does not trust the query engine role "
+                    f"{query_role} with sts:AssumeRole and sts:TagSession under "
+                    f"{FGAC_TAG_KEY} = {tag!r}; the system driver cannot act as the team."
+                )
+    return problems
+
+
+def lake_formation_settings_come_first(template: Template) -> list[str]:
+    """Lake Formation accepts catalog objects, filters and grants from CloudFormation only once
+    its role administers the data lake (the DataLakeSettings of the same template), and a
+    database created with IAMAllowedPrincipals as its tables' default would share them with every
+    IAM principal and break cross-account sharing."""
+    settings = [lid for lid, _ in _resources(template, "AWS::LakeFormation::DataLakeSettings")]
+    if not settings:
+        return []
+    resources = template.get("Resources", {})
+
+    def depends(logical_id: str, seen: set[str]) -> set[str]:
+        found = set()
+        for dep in resources.get(logical_id, {}).get("DependsOn", []) or []:
+            if dep not in seen:
+                seen.add(dep)
+                found |= {dep} | depends(dep, seen)
+        return found
+
+    problems = []
+    governed = (
+        "AWS::LakeFormation::PrincipalPermissions",
+        "AWS::LakeFormation::DataCellsFilter",
+        "AWS::LakeFormation::Resource",
+        "AWS::Glue::Database",
+    )
+    for logical_id, resource in resources.items():
+        if resource.get("Type") not in governed:
+            continue
+        if not set(settings) & depends(logical_id, set()):
+            problems.append(
+                f"{logical_id}: does not wait for the data lake settings {settings}; "
+                "CloudFormation may create it before its role is a data lake administrator. Add "
+                "a dependency."
+            )
+        if resource["Type"] == "AWS::Glue::Database":
+            defaults = resource.get("Properties", {}).get("DatabaseInput", {})
+            if defaults.get("CreateTableDefaultPermissions") != []:
+                problems.append(
+                    f"{logical_id}: new tables would get the account's default permissions "
+                    "(IAMAllowedPrincipals); set DatabaseInput.CreateTableDefaultPermissions to []."
+                )
+    return problems
+
+
+def iceberg_catalogs_name_one_implementation(template: Template) -> list[str]:
+    """Iceberg's SparkCatalog refuses a catalog configured with both ``type`` and
+    ``catalog-impl``; the job fails when Spark loads the catalog."""
+    problems = []
+    for logical_id, job in _resources(template, "AWS::EMRContainers::JobTemplate"):
+        data = job.get("Properties", {}).get("JobTemplateData", {})
+        for classification in data.get("ConfigurationOverrides", {}).get(
+            "ApplicationConfiguration", []
+        ):
+            properties = classification.get("Properties", {})
+            for key in properties:
+                if key.startswith("spark.sql.catalog.") and key.endswith(".catalog-impl"):
+                    catalog = key.removesuffix(".catalog-impl")
+                    if f"{catalog}.type" in properties:
+                        problems.append(
+                            f"{logical_id}: {catalog} sets both type and catalog-impl; Iceberg "
+                            "refuses the catalog. Keep catalog-impl."
+                        )
+    return problems
+
+
 RULES: dict[str, Rule] = {
     "emr-managed-policy-tag": emr_clusters_carry_the_managed_policy_tag,
     "name-lengths": literal_names_fit,
@@ -265,6 +531,11 @@ RULES: dict[str, Rule] = {
     "hdfs-not-on-spot": hdfs_core_nodes_are_on_demand,
     "service-principal-source": service_principals_are_bound_to_their_source,
     "team-isolation": team_namespaces_are_isolated,
+    "yunikorn-wired": yunikorn_is_wired_to_the_jobs,
+    "yunikorn-kubernetes": yunikorn_supports_the_cluster,
+    "lake-formation-fgac": lake_formation_fgac_is_consistent,
+    "lake-formation-settings-first": lake_formation_settings_come_first,
+    "iceberg-catalog-implementation": iceberg_catalogs_name_one_implementation,
 }
 
 

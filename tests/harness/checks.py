@@ -235,6 +235,54 @@ def manifest_errors(obj: Mapping[str, Any], kubernetes_version: str) -> list[str
     return []
 
 
+# --- Helm chart values and scheduler configuration -----------------------------------------
+
+HELM_TYPE = "Custom::AWSCDK-EKS-HelmChart"
+#: ``<chart>-<version>.values.json``: the values a chart version reads, written for this project.
+HELM_SCHEMA_DIR = CRD_SCHEMA_DIR / "helm"
+#: Schemas of configuration documents that travel inside ConfigMaps: (ConfigMap name, data key).
+CONFIG_SCHEMAS = {
+    ("yunikorn-configs", "queues.yaml"): CRD_SCHEMA_DIR / "config" / "yunikorn-queues.json"
+}
+
+
+def _schema_errors(schema_path: Path, document: Any, name: str) -> list[str]:
+    schema = json.loads(schema_path.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    return [
+        f"{name} at {'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
+        for error in sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.path])
+    ]
+
+
+def helm_charts_in(template: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for logical_id, resource in template.get("Resources", {}).items():
+        if resource["Type"] == HELM_TYPE:
+            yield logical_id, resource["Properties"]
+
+
+def helm_value_errors(chart: Mapping[str, Any]) -> list[str] | None:
+    """Schema problems of a chart's values; None when no schema describes that chart version."""
+    schema = HELM_SCHEMA_DIR / f"{chart.get('Chart')}-{chart.get('Version')}.values.json"
+    if not schema.exists():
+        return None
+    values = json.loads(_flatten(chart.get("Values", "{}")))
+    return _schema_errors(schema, values, f"{chart['Chart']} {chart['Version']} values")
+
+
+def config_document_errors(obj: Mapping[str, Any]) -> list[str] | None:
+    """Schema problems of configuration a ConfigMap carries; None when none is described."""
+    if obj.get("kind") != "ConfigMap":
+        return None
+    found: list[str] | None = None
+    for (name, key), schema in CONFIG_SCHEMAS.items():
+        if obj.get("metadata", {}).get("name") == name and key in obj.get("data", {}):
+            document = yaml.safe_load(obj["data"][key])
+            found = (found or []) + _schema_errors(schema, document, f"ConfigMap {name} {key}")
+    return found
+
+
 # --- Spark History Server ---------------------------------------------------------------------
 
 

@@ -204,3 +204,121 @@ def test_log_rows_fail_when_the_log_grant_loses_its_star(reference: BuiltApp, st
     assert len(broken) == 1
     assert "ClusterInstanceRole" in broken[0]
     assert '"Action": "s3:PutObject"' in broken[0]
+
+
+# --- Lake Formation ------------------------------------------------------------------------------
+
+CONSUMER_STACK = "EmrBurstLakeFormationConsumer"
+PRODUCER_STACK = "EmrBurstLakeFormationProducer"
+
+
+def _grant_team2_the_patients_filter(template: Template) -> None:
+    grants = _resources(template, "AWS::LakeFormation::PrincipalPermissions")
+    team1_filter = next(
+        g for g in grants.values() if "DataCellsFilter" in g["Properties"]["Resource"]
+    )
+    team2 = next(
+        g["Properties"]["Principal"]
+        for g in grants.values()
+        if "team2" in json.dumps(g["Properties"]["Principal"]) or "Team2" in json.dumps(g)
+    )
+    extra = copy.deepcopy(team1_filter)
+    extra["Properties"]["Principal"] = team2
+    template["Resources"]["Team2PatientsByMistake"] = extra
+
+
+def test_a_filter_grant_to_the_claims_team_fails_its_deny_row(reference: BuiltApp) -> None:
+    matrix = _matrix(reference, CONSUMER_STACK, _grant_team2_the_patients_filter)
+    (problem,) = _problems(matrix, "lf-select-filter")
+    assert "team2_execution_role" in problem
+    assert "must be denied but is allowed by: Team2PatientsByMistake" in problem
+
+
+def test_a_whole_table_share_of_the_filtered_table_fails(reference: BuiltApp) -> None:
+    def share_patients_whole(template: Template) -> None:
+        grants = _resources(template, "AWS::LakeFormation::PrincipalPermissions")
+        claims = next(g for g in grants.values() if "Table" in g["Properties"]["Resource"])
+        extra = copy.deepcopy(claims)
+        extra["Properties"]["Resource"]["Table"]["Name"] = "patients"
+        template["Resources"]["PatientsWhole"] = extra
+
+    problems = _problems(
+        _matrix(reference, PRODUCER_STACK, share_patients_whole), "lf-select-unfiltered"
+    )
+    assert problems
+    assert all("PatientsWhole" in p for p in problems)
+
+
+def test_a_job_role_trust_without_the_session_tag_condition_fails(reference: BuiltApp) -> None:
+    def drop_tag_condition(template: Template) -> None:
+        for role in _resources(template, "AWS::IAM::Role").values():
+            document = role["Properties"]["AssumeRolePolicyDocument"]
+            if isinstance(document, dict) and "Fn::Join" in document:
+                parts = document["Fn::Join"][1]
+                document["Fn::Join"][1] = [
+                    p.replace(
+                        '"Condition":{"StringLike":{"aws:RequestTag/LakeFormationAuthorizedCaller":'
+                        '"EMR on EKS Engine"}},',
+                        "",
+                    )
+                    if isinstance(p, str)
+                    else p
+                    for p in parts
+                ]
+
+    problems = _problems(
+        _matrix(reference, CONSUMER_STACK, drop_tag_condition), "fgac-tag-session-other-value"
+    )
+    assert len(problems) == 2, problems
+    assert all("must be denied" in p for p in problems)
+
+
+def test_a_query_role_trusting_the_user_namespace_fails(reference: BuiltApp) -> None:
+    def widen(template: Template) -> None:
+        for role in _resources(template, "AWS::IAM::Role").values():
+            document = role["Properties"]["AssumeRolePolicyDocument"]
+            if isinstance(document, str) and "lf-fgac-secure" in document:
+                role["Properties"]["AssumeRolePolicyDocument"] = document.replace(
+                    "serviceaccount:lf-fgac-secure:", "serviceaccount:lf-fgac-*:"
+                )
+            elif isinstance(document, dict) and "lf-fgac-secure" in json.dumps(document):
+                role["Properties"]["AssumeRolePolicyDocument"] = json.loads(
+                    json.dumps(document).replace(
+                        "serviceaccount:lf-fgac-secure:", "serviceaccount:lf-fgac-*:"
+                    )
+                )
+
+    (problem,) = _problems(
+        _matrix(reference, CONSUMER_STACK, widen), "fgac-query-irsa-user-namespace"
+    )
+    assert "must be denied" in problem
+
+
+def test_a_job_role_open_to_every_service_account_fails_the_chart_account_rows(
+    reference: BuiltApp,
+) -> None:
+    def every_account(template: Template) -> None:
+        for role in _resources(template, "AWS::IAM::Role").values():
+            trust = role["Properties"]["AssumeRolePolicyDocument"]
+            if "Fn::Join" not in trust:
+                continue
+            parts = trust["Fn::Join"][1]
+            for i, part in enumerate(parts):
+                if isinstance(part, str) and "system:serviceaccount:" in part:
+                    head, _, _ = part.partition("system:serviceaccount:")
+                    parts[i] = head + "system:serviceaccount:*"
+                    parts[i + 1] = ""  # the account id of the base36 suffix
+                    parts[i + 2] = parts[i + 2][parts[i + 2].index('"') :]
+                    break
+
+    assert (
+        _problems(
+            _matrix(reference, "EmrBurstYuniKorn", lambda t: None), "eks-chart-account-no-role"
+        )
+        == []
+    )
+    problems = _problems(
+        _matrix(reference, "EmrBurstYuniKorn", every_account), "eks-chart-account-no-role"
+    )
+    assert len(problems) == 2, problems
+    assert any("yunikorn-admission-controller" in p for p in problems)

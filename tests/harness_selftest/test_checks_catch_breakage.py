@@ -21,10 +21,13 @@ from emr_burst.emr_eks.compute import (
     node_class_manifest,
     node_pool_manifest,
 )
+from emr_burst.scheduling.yunikorn import chart_values
 from tests.harness import snapshot_diff
 from tests.harness.checks import (
     cfn_lint_errors,
+    config_document_errors,
     file_asset_objects,
+    helm_value_errors,
     manifest_errors,
     manifests_in,
     nag_findings,
@@ -263,3 +266,40 @@ def test_crd_validation_reports_a_node_class_without_a_role() -> None:
     errors = manifest_errors(node_class, "1.33")
     assert any("'role' is a required property" in e for e in errors), errors
     assert any("spec/ephemeralStorage/size" in e for e in errors), errors
+
+
+def test_helm_values_outside_the_charts_schema_are_caught() -> None:
+    def chart(values: dict[str, Any]) -> dict[str, Any]:
+        return {"Chart": "yunikorn", "Version": "1.9.0", "Values": json.dumps(values)}
+
+    assert helm_value_errors(chart(chart_values())) == []
+    bad = chart_values()
+    bad["admissionController"]["hostNetwrk"] = False
+    bad["image"]["tag"] = "latest"
+    errors = helm_value_errors(chart(bad))
+    assert errors is not None
+    assert len(errors) == 2, errors
+    assert any("hostNetwrk" in e for e in errors)
+    assert any("image/tag" in e for e in errors)
+    assert helm_value_errors({"Chart": "other", "Version": "1", "Values": "{}"}) is None
+
+
+def test_a_queues_yaml_yunikorn_would_reject_is_caught() -> None:
+    def config(queues_yaml: str) -> dict[str, Any]:
+        return {
+            "kind": "ConfigMap",
+            "metadata": {"name": "yunikorn-configs"},
+            "data": {"queues.yaml": queues_yaml},
+        }
+
+    good = "partitions:\n- name: default\n  queues:\n  - name: root\n    queues:\n    - name: a\n"
+    assert config_document_errors(config(good)) == []
+    root_limited = good.replace(
+        "    queues:\n", "    resources: {max: {vcore: '1'}}\n    queues:\n"
+    )
+    assert config_document_errors(config(root_limited))
+    bad_policy = good + "      properties: {application.sort.policy: random}\n"
+    (error,) = config_document_errors(config(bad_policy)) or ["none"]
+    assert "random" in error
+    unknown = good + "      guarantee: {vcore: '1'}\n"
+    assert config_document_errors(config(unknown))

@@ -6,6 +6,7 @@ import copy
 import json
 from typing import Any
 
+from tests.conftest import _reference_app
 from tests.deploy_rules import rules
 
 ROLE = {
@@ -171,3 +172,145 @@ def test_manifests_joined_with_tokens_are_read() -> None:
         },
     }
     assert [o["kind"] for o in rules.kubernetes_objects(_template(M=joined))] == ["ConfigMap"]
+
+
+# --- Lake Formation: the rules run on the reference templates, then on a copy broken one way ---
+
+
+def _reference_template(name: str) -> dict[str, Any]:
+    return copy.deepcopy(_reference_app().template(name))
+
+
+def _of_type(template: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [r for r in template["Resources"].values() if r["Type"] == kind]
+
+
+def test_fgac_rule_catches_a_shared_namespace_an_old_release_and_an_untagged_trust() -> None:
+    good = _reference_template("EmrBurstLakeFormationConsumer")
+    assert rules.lake_formation_fgac_is_consistent(good) == []
+    assert _of_type(good, "AWS::EMRContainers::JobTemplate"), "nothing to check"
+
+    shared = copy.deepcopy(good)
+    (sc,) = _of_type(shared, "AWS::EMRContainers::SecurityConfiguration")
+    lake = sc["Properties"]["SecurityConfigurationData"]["AuthorizationConfiguration"]
+    lake["LakeFormationConfiguration"]["SecureNamespaceInfo"]["Namespace"] = "lf-fgac-user"
+    assert any("secure namespace" in p for p in rules.lake_formation_fgac_is_consistent(shared))
+
+    old = copy.deepcopy(good)
+    _of_type(old, "AWS::EMRContainers::JobTemplate")[0]["Properties"]["JobTemplateData"][
+        "ReleaseLabel"
+    ] = "emr-7.6.0-latest"
+    (problem,) = rules.lake_formation_fgac_is_consistent(old)
+    assert "emr-7.6.0-latest" in problem
+
+    untagged = copy.deepcopy(good)
+    for role in _of_type(untagged, "AWS::IAM::Role"):
+        trust = json.dumps(role["Properties"]["AssumeRolePolicyDocument"])
+        role["Properties"]["AssumeRolePolicyDocument"] = json.loads(
+            trust.replace("EMR on EKS Engine", "Another Engine")
+        )
+    problems = rules.lake_formation_fgac_is_consistent(untagged)
+    assert len(problems) == 2, problems
+    assert all("sts:TagSession" in p for p in problems)
+
+
+def test_settings_rule_catches_a_grant_before_the_settings_and_default_table_grants() -> None:
+    good = _reference_template("EmrBurstLakeFormationProducer")
+    assert rules.lake_formation_settings_come_first(good) == []
+
+    early = copy.deepcopy(good)
+    grant = _of_type(early, "AWS::LakeFormation::PrincipalPermissions")[0]
+    grant["DependsOn"] = []
+    (problem,) = rules.lake_formation_settings_come_first(early)
+    assert "does not wait for the data lake settings" in problem
+
+    defaults = copy.deepcopy(good)
+    (database,) = _of_type(defaults, "AWS::Glue::Database")
+    del database["Properties"]["DatabaseInput"]["CreateTableDefaultPermissions"]
+    (problem,) = rules.lake_formation_settings_come_first(defaults)
+    assert "IAMAllowedPrincipals" in problem
+
+
+def test_iceberg_rule_catches_type_and_catalog_impl_together() -> None:
+    good = _reference_template("EmrBurstLakeFormationConsumer")
+    assert rules.iceberg_catalogs_name_one_implementation(good) == []
+    both = copy.deepcopy(good)
+    job = _of_type(both, "AWS::EMRContainers::JobTemplate")[0]
+    overrides = job["Properties"]["JobTemplateData"]["ConfigurationOverrides"]
+    spark = next(
+        c for c in overrides["ApplicationConfiguration"] if c["Classification"] == "spark-defaults"
+    )
+    assert "spark.sql.catalog.dev.catalog-impl" in spark["Properties"]
+    spark["Properties"]["spark.sql.catalog.dev.type"] = "glue"
+    (problem,) = rules.iceberg_catalogs_name_one_implementation(both)
+    assert "spark.sql.catalog.dev" in problem
+
+
+QUEUES_YAML = (
+    "partitions:\n  - name: default\n    queues:\n      - name: root\n        queues:\n"
+    "          - name: a\n          - name: org\n            queues:\n              - name: b\n"
+)
+
+
+def _yunikorn(process: str = "^emr$") -> dict[str, Any]:
+    return _manifest(
+        {
+            "kind": "ConfigMap",
+            "metadata": {"name": "yunikorn-configs", "namespace": "yunikorn"},
+            "data": {
+                "queues.yaml": QUEUES_YAML,
+                "admissionController.filtering.processNamespaces": process,
+            },
+        }
+    )
+
+
+def _queued_template(queue: str) -> dict[str, Any]:
+    submitter = {
+        "Classification": "emr-job-submitter",
+        "Properties": {"jobsubmitter.label.yunikorn.apache.org/queue": queue},
+    }
+    data = {"ConfigurationOverrides": {"ApplicationConfiguration": [submitter]}}
+    return {"Type": "AWS::EMRContainers::JobTemplate", "Properties": {"JobTemplateData": data}}
+
+
+VC = {
+    "Type": "AWS::EMRContainers::VirtualCluster",
+    "Properties": {"ContainerProvider": {"Info": {"EksInfo": {"Namespace": "emr"}}}},
+}
+
+
+def test_yunikorn_wiring_rule() -> None:
+    good = _template(Config=_yunikorn(), Vc=VC, T=_queued_template("root.org.b"))
+    assert rules.yunikorn_is_wired_to_the_jobs(good) == []
+    (missing,) = rules.yunikorn_is_wired_to_the_jobs(
+        _template(Config=_yunikorn(), Vc=VC, T=_queued_template("root.org"))
+    )
+    assert "'root.org', which is not a leaf" in missing
+    (everything,) = rules.yunikorn_is_wired_to_the_jobs(_template(Config=_yunikorn(""), Vc=VC))
+    assert "takes every pod of the cluster" in everything
+    (unclaimed,) = rules.yunikorn_is_wired_to_the_jobs(
+        _template(Config=_yunikorn("^spark$"), Vc=VC, T=_queued_template("a"))
+    )
+    assert "'emr' runs jobs that name YuniKorn queues" in unclaimed
+    (alone,) = rules.yunikorn_is_wired_to_the_jobs(_template(T=_queued_template("a")))
+    assert "deploys no YuniKorn configuration" in alone
+
+
+def test_yunikorn_kubernetes_rule() -> None:
+    def stack(chart: str, cluster: str) -> dict[str, Any]:
+        return _template(
+            Chart={
+                "Type": "Custom::AWSCDK-EKS-HelmChart",
+                "Properties": {"Chart": "yunikorn", "Version": chart},
+            },
+            Cluster={"Type": "AWS::EKS::Cluster", "Properties": {"Version": cluster}},
+        )
+
+    assert rules.yunikorn_supports_the_cluster(stack("1.9.0", "1.35")) == []
+    (too_new,) = rules.yunikorn_supports_the_cluster(stack("1.9.0", "1.36"))
+    assert "supports Kubernetes 1.24-1.35, the cluster runs 1.36" in too_new
+    (old,) = rules.yunikorn_supports_the_cluster(stack("1.8.0", "1.35"))
+    assert "1.24-1.34" in old
+    (unknown,) = rules.yunikorn_supports_the_cluster(stack("2.0.0", "1.35"))
+    assert "not a known release" in unknown

@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from emr_burst.core import versions
-from tests.harness.checks import file_asset_objects, manifest_errors, manifests_in
+from tests.harness.checks import (
+    config_document_errors,
+    file_asset_objects,
+    helm_charts_in,
+    helm_value_errors,
+    manifest_errors,
+    manifests_in,
+)
 from tests.harness.reference import BuiltApp
 
 #: Schemas are checked against the Kubernetes minor the platform pins.
@@ -42,3 +49,38 @@ def test_the_platform_pod_templates_are_among_the_validated_objects(reference: B
         if obj["kind"] == "Pod"
     }
     assert pods == {"spark-kubernetes-driver", "spark-kubernetes-executor"}
+
+
+def test_helm_values_and_scheduler_configuration_match_their_schemas(
+    reference: BuiltApp, stack_name: str
+) -> None:
+    template = reference.template(stack_name)
+    errors = [
+        f"{logical_id}: {problem}"
+        for logical_id, chart in helm_charts_in(template)
+        for problem in helm_value_errors(chart) or []
+    ]
+    errors += [
+        f"{logical_id}: {problem}"
+        for logical_id, obj in manifests_in(template)
+        for problem in config_document_errors(obj) or []
+    ]
+    assert not errors, f"{stack_name}: invalid chart values or configuration:\n" + "\n".join(errors)
+
+
+def test_the_yunikorn_chart_and_queues_are_among_the_validated_documents(
+    reference: BuiltApp,
+) -> None:
+    # Guards the test above against validating nothing (a renamed chart, version or ConfigMap).
+    charts = [
+        helm_value_errors(chart)
+        for stack in reference.stacks
+        for _, chart in helm_charts_in(reference.template(stack.stack_name))
+    ]
+    configs = [
+        config_document_errors(obj)
+        for stack in reference.stacks
+        for _, obj in manifests_in(reference.template(stack.stack_name))
+    ]
+    assert [] in charts
+    assert [] in configs

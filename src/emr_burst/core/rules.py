@@ -405,6 +405,78 @@ def quantity(value: Any) -> str | None:
     return None
 
 
+_SUFFIXES = {
+    "": 1, "m": 0.001, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15, "E": 10**18,
+    "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
+}  # fmt: skip
+
+
+def parse_quantity(text: str) -> float:
+    """The number a valid Kubernetes quantity stands for: ``"500m"`` -> 0.5, ``"2Gi"`` -> 2**31."""
+    number = re.match(r"^\d+(\.\d+)?", text)
+    assert number is not None, text  # callers check rules.quantity first
+    return float(number.group(0)) * _SUFFIXES[text[number.end() :]]
+
+
+def memory_quantity(value: Any) -> str | None:
+    """An amount of memory with an explicit unit: ``"38Gi"`` (GiB) or ``"38G"`` (10^9 bytes)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"give memory a unit: {value}Gi (GiB) or {value}G (10^9 bytes), not a bare number"
+    if (fix := quantity(value)) is not None:
+        return "use a memory amount with a unit such as '38Gi' or '512Mi'"
+    if not re.search(r"(k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)$", value):
+        return "give memory a unit such as '38Gi' or '512Mi'; a bare number is bytes"
+    return fix
+
+
+def cpu_quantity(value: Any) -> str | None:
+    """An amount of CPU: vCPU (``10``, ``"10"``, ``"1.5"``) or millicores (``"500m"``)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\d+(\.\d+)?m?", value):
+        return None
+    return "use a number of vCPU such as 10 or '1.5', or millicores such as '500m'"
+
+
+def cpu_amount(value: float | str) -> float:
+    """vCPU of a value that passed :func:`cpu_quantity`."""
+    return float(value) if isinstance(value, (int, float)) else parse_quantity(value)
+
+
+_SPARK_MEMORY_RE = re.compile(r"^(\d+)([kmgtp]b?)?$", re.IGNORECASE)
+_SPARK_UNITS = {"k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40, "p": 2**50}
+
+
+def spark_memory(value: Any) -> str | None:
+    """A Spark memory size such as ``4g``, ``512m`` or ``2048`` (MiB, as Spark reads a bare
+    number for driver and executor memory)."""
+    if (fix := _text(value, "4g")) is not None:
+        return fix
+    if not _SPARK_MEMORY_RE.match(value.strip()):
+        return "use a Spark memory size such as '4g', '512m' or '2048' (MiB)"
+    return None
+
+
+def spark_memory_bytes(value: str) -> int:
+    """Bytes of a Spark memory size that passed :func:`spark_memory`."""
+    match = _SPARK_MEMORY_RE.match(value.strip())
+    assert match is not None, value
+    unit = (match.group(2) or "m")[0].lower()
+    return int(match.group(1)) * _SPARK_UNITS[unit]
+
+
+_GO_DURATION_RE = re.compile(r"^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$")
+
+
+def go_duration(value: Any) -> str | None:
+    """A positive Go duration string such as ``30s``, ``1m30s`` or ``2h``."""
+    if (fix := _text(value, "30s")) is not None:
+        return fix
+    if not _GO_DURATION_RE.match(value) or not re.search(r"[1-9]", value):
+        return "use a positive Go duration such as '30s', '1m30s' or '2h'"
+    return None
+
+
 _DURATION_RE = re.compile(r"^\d+(ms|s|m|h)$")
 
 
@@ -657,6 +729,94 @@ def optional(rule: Rule) -> Rule:
         return None if value is None else rule(value)
 
     return check
+
+
+# --- Lake Formation -----------------------------------------------------------------------------
+
+_GLUE_NAME_RE = re.compile(r"^[a-z0-9_]{1,255}$")
+
+
+def glue_name(value: Any) -> str | None:
+    """A Glue database, table, column or data cell filter name as Lake Formation stores it."""
+    if (fix := _text(value, "healthcare_db")) is not None:
+        return fix
+    if not _GLUE_NAME_RE.match(value):
+        return (
+            "use 1-255 lowercase letters, digits and '_' (Lake Formation lowercases names, so a "
+            "mixed-case name would not match its own grants)"
+        )
+    return None
+
+
+_SESSION_TAG_RE = re.compile(r"^[.\-_/#A-Za-z0-9 ]{1,256}$")
+
+
+def session_tag_value(value: Any) -> str | None:
+    """The session tag value EMR on EKS presents to Lake Formation (``EMR on EKS Engine``)."""
+    if (fix := _text(value, "EMR on EKS Engine")) is not None:
+        return fix
+    if not _SESSION_TAG_RE.match(value) or not value.strip():
+        return "use 1-256 letters, digits, spaces and '.-_/#', e.g. 'EMR on EKS Engine'"
+    return None
+
+
+def row_filter(value: Any) -> str | None:
+    """A Lake Formation row filter expression (PartiQL), e.g. ``state in ('Texas')``."""
+    if (fix := _text(value, "state in ('Texas', 'New York')")) is not None:
+        return fix
+    if not value.strip():
+        return (
+            "an empty row filter is not 'all rows': write the condition, e.g. "
+            "\"state in ('Texas', 'New York')\", or 'TRUE' to keep every row"
+        )
+    return None
+
+
+#: Iceberg primitive types a table column of the library may have.
+ICEBERG_TYPES = frozenset(
+    {
+        "boolean",
+        "int",
+        "long",
+        "float",
+        "double",
+        "date",
+        "time",
+        "timestamp",
+        "timestamptz",
+        "string",
+        "uuid",
+        "binary",
+    }
+)
+_DECIMAL_RE = re.compile(r"^decimal\((?P<p>\d{1,2}),\s*(?P<s>\d{1,2})\)$")
+
+
+def iceberg_type(value: Any) -> str | None:
+    """An Iceberg primitive type such as ``long``, ``string`` or ``decimal(10,2)``."""
+    if (fix := _text(value, "long")) is not None:
+        return fix
+    match = _DECIMAL_RE.match(value)
+    if value in ICEBERG_TYPES or (match and int(match["s"]) <= int(match["p"]) <= 38):
+        return None
+    return (
+        f"use an Iceberg primitive type: one of {', '.join(sorted(ICEBERG_TYPES))}, or "
+        "'decimal(P,S)' with S <= P <= 38"
+    )
+
+
+def fgac_release(value: Any) -> str | None:
+    """An EMR on EKS release with Lake Formation fine-grained access control (7.7 or later)."""
+    if (fix := emr_eks_release(value)) is not None or unresolved(value):
+        return fix
+    version = emr_eks_release_version(value)
+    low = versions.LAKE_FORMATION_FGAC_MIN_RELEASE
+    if version is None or version < low:
+        return (
+            f"Lake Formation fine-grained access control needs EMR {low[0]}.{low[1]} or later; "
+            f"use e.g. '{versions.DEFAULT_EMR_EKS_RELEASE}'"
+        )
+    return None
 
 
 # --- observability ------------------------------------------------------------------------------

@@ -45,6 +45,33 @@ def alluxio_version_tuple(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
+#: Lake Formation fine-grained access control on EMR on EKS (announced February 2025) needs EMR
+#: 7.7 or later; ``rules.fgac_release`` refuses older labels.
+LAKE_FORMATION_FGAC_MIN_RELEASE = (7, 7)
+#: Apache YuniKorn (``scheduling.YuniKorn``): the Helm chart of the Apache release repository and
+#: the scheduler, admission-controller and web images of the same release. 1.9.0 (2026-07-29) is
+#: the first release that supports Kubernetes 1.35; its support matrix lists 1.24 to 1.35 and says
+#: 1.36 passed the e2e suite but is not supported. A platform outside that range is refused.
+YUNIKORN_VERSION = "1.9.0"
+YUNIKORN_CHART_REPOSITORY = "https://apache.github.io/yunikorn-release"
+YUNIKORN_KUBERNETES_RANGE = ("1.24", "1.35")
+YUNIKORN_IMAGE_REPOSITORY = "apache/yunikorn"
+#: Placeholder pods of gang scheduling (YuniKorn's ``service.placeholderImage``).
+YUNIKORN_PLACEHOLDER_IMAGE = "registry.k8s.io/pause:3.10"
+
+
+def kubernetes_minor(version: str) -> tuple[int, int]:
+    """``"1.35"`` -> ``(1, 35)``."""
+    major, minor = version.split(".")[:2]
+    return int(major), int(minor)
+
+
+def yunikorn_supports(kubernetes_version: str) -> bool:
+    """Whether the pinned YuniKorn release lists ``kubernetes_version`` as supported."""
+    low, high = (kubernetes_minor(v) for v in YUNIKORN_KUBERNETES_RANGE)
+    return low <= kubernetes_minor(kubernetes_version) <= high
+
+
 #: Spark History Server (observability). Spark 3.5.0 is built on Hadoop 3.3.4, so S3A needs
 #: hadoop-aws 3.3.4 and the AWS SDK v1 bundle it was tested with (1.12.780 in the SHS post's
 #: sample); the image is pinned by digest. The SHA-1 sums are Maven Central's ``.jar.sha1`` files,

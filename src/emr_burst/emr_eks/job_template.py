@@ -374,6 +374,22 @@ class JobTemplate(Construct):
         )
         return start.combine(read)
 
+    def effective_pod(self, role: PodRole) -> dict[str, Any]:
+        """The pod template this template's jobs get for ``role``, as it stands now: the
+        platform's placement, then the team's changes, then the template's."""
+        where = f"JobTemplate '{self.node.path}'"
+        layers = [_placement_layer(self.platform.placement), *self._layers()]
+        return combined_pod_template(where, role, layers)
+
+    def effective_properties(self, classification: str) -> dict[str, str]:
+        """The merged properties of one classification (the team's, then the template's)."""
+        merged: dict[str, str] = {}
+        for layer in self._layers():
+            for item, _ in layer.classifications:
+                if item.name == classification:
+                    merged.update(item.properties)
+        return merged
+
     # --- rendering ---------------------------------------------------------------------------
 
     def _layers(self) -> list[JobSettings]:
@@ -389,11 +405,10 @@ class JobTemplate(Construct):
     def _render(self) -> None:
         """Write the pod templates into the cloud assembly and fix the template's content."""
         where = f"JobTemplate '{self.node.path}'"
-        placement = self.platform.placement
         pod_urls = {}
         objects = []
         for role in PodRole:
-            pod = combined_pod_template(where, role, [_placement_layer(placement), *self._layers()])
+            pod = self.effective_pod(role)
             asset = _assembly_asset(self, f"{role.value.capitalize()}PodTemplate", pod)
             pod_urls[role] = asset.s3_object_url
             objects.append(asset.bucket.arn_for_objects(asset.s3_object_key))

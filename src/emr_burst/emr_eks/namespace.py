@@ -244,6 +244,8 @@ class KubernetesNamespace(Construct):
         self.platform = platform
         self.namespace = namespace
         self.name = namespace
+        self.quota = quota
+        self.limits = limits
         # "Default" keeps the manifest's logical ID that of the namespace construct itself, so
         # moving a namespace into this construct never replaces (and so empties) it.
         self.manifest = eks.KubernetesManifest(

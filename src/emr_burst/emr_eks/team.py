@@ -137,6 +137,7 @@ class SparkTeam(Construct):
         Default: - ``JobDriver.spark_submit`` with ``${EntryPoint}`` and the argument parameters.
     :param security_configuration_id: EMR on EKS security configuration of the virtual cluster.
         Default: - none.
+    :param virtual_cluster_name: Default: - the namespace.
     :param logging_cpu_request: CPU request of EMR's logging container in driver and executor pods
         (``emr-containers-defaults`` ``logging.request.cores``; EMR sets none by default, which a
         namespace quota on ``requests.cpu`` refuses). Default: - ``100m``.
@@ -164,6 +165,7 @@ class SparkTeam(Construct):
         argument_parameters: Sequence[str] = (),
         job_driver: JobDriver | None = None,
         security_configuration_id: str | None = None,
+        virtual_cluster_name: str | None = None,
         logging_cpu_request: str = LOGGING_CPU_REQUEST,
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
         encryption_key: kms.IKey | None = None,
@@ -216,6 +218,7 @@ class SparkTeam(Construct):
             quota=quota,
             limits=limits,
             security_configuration_id=security_configuration_id,
+            virtual_cluster_name=virtual_cluster_name,
         )
         self.namespace_construct = self._virtual_cluster.namespace_construct
         self._execution_role = JobExecutionRole(

@@ -7,11 +7,13 @@ from emr_burst.stacks.hybrid_stacks import (
 )
 from emr_burst.stacks.network_stack import NetworkStack
 from emr_burst.stacks.reference import build_reference_app
+from emr_burst.stacks.yunikorn_stack import YuniKornStack
 
 __all__ = [
     "HybridComputeNetworkStack",
     "HybridComputeStack",
     "HybridOnPremStack",
     "NetworkStack",
+    "YuniKornStack",
     "build_reference_app",
 ]

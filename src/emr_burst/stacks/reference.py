@@ -20,8 +20,13 @@ from emr_burst.stacks.hybrid_stacks import (
     HybridComputeStack,
     HybridOnPremStack,
 )
+from emr_burst.stacks.lake_formation_stacks import (
+    LakeFormationConsumerStack,
+    LakeFormationProducerStack,
+)
 from emr_burst.stacks.network_stack import NetworkStack
 from emr_burst.stacks.spark_history_stack import SparkHistoryStack
+from emr_burst.stacks.yunikorn_stack import YuniKornStack
 
 StackT = TypeVar("StackT", bound=cdk.Stack)
 
@@ -59,6 +64,7 @@ def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> Refere
             platform_stack=platform,
             teams=teams,
         )
+    stacks.add(YuniKornStack, "YuniKorn", config=config, network=network)
     compute_network = stacks.add(HybridComputeNetworkStack, "HybridComputeNetwork", config=config)
     onprem = stacks.add(
         HybridOnPremStack, "HybridOnPrem", config=config, compute_network=compute_network
@@ -69,6 +75,14 @@ def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> Refere
         config=config,
         compute_network=compute_network,
         onprem=onprem,
+    )
+    lf_producer = stacks.add(LakeFormationProducerStack, "LakeFormationProducer", config=config)
+    stacks.add(
+        LakeFormationConsumerStack,
+        "LakeFormationConsumer",
+        config=config,
+        platform_stack=platform,
+        producer_stack=lf_producer,
     )
     stacks.add(
         SparkHistoryStack, "SparkHistory", config=config, network=network, platform_stack=platform
