@@ -372,14 +372,35 @@ class SparkTeam(Construct):
         return self.namespace_construct.add_manifest(f"Manifest{self._manifest_count}", *objects)
 
     def grant_job_logging(self, role: JobExecutionRole) -> None:
-        """Let another job role of the team write the team's log group and S3 log prefix."""
+        """Let another job role of the team run the team's jobs: read the entry points under
+        ``<namespace>/scripts/``, write the log group and the ``<namespace>/logs/`` prefix, and use
+        the bucket's key through S3 when it is SSE-KMS. Data access stays the role's own."""
         ns = self._namespace
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject"],
+                resources=[self._bucket.arn_for_objects(f"{ns}/scripts/*")],
+            )
+        )
         role.add_to_policy(
             iam.PolicyStatement(
                 actions=["s3:PutObject", "s3:AbortMultipartUpload"],
                 resources=[self._bucket.arn_for_objects(f"{ns}/logs/*")],
             )
         )
+        key = self._bucket.encryption_key
+        if key is not None:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                    resources=[key.key_arn],
+                    conditions={
+                        "StringEquals": {
+                            "kms:ViaService": f"s3.{cdk.Stack.of(self).region}.amazonaws.com"
+                        }
+                    },
+                )
+            )
         role.add_to_policy(
             iam.PolicyStatement(
                 actions=["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
@@ -389,9 +410,12 @@ class SparkTeam(Construct):
         _nag.acknowledge_resources(
             role.role,
             f"Job logs land under the team's own {ns}/logs/ prefix with names EMR picks at run "
-            "time.",
+            f"time; entry points are the team's scripts under {ns}/scripts/, named at submission.",
             "AwsSolutions-IAM5",
-            [self._bucket.arn_for_objects(f"{ns}/logs/*")],
+            [
+                self._bucket.arn_for_objects(f"{ns}/logs/*"),
+                self._bucket.arn_for_objects(f"{ns}/scripts/*"),
+            ],
         )
 
     def _roles(self) -> list[JobExecutionRole]:

@@ -234,25 +234,6 @@ class LakeFormationFgac(Construct):
                 role_name=role_name,
             )
             self.job_roles[team] = role
-            # SparkTeam lets another job role write the team's log prefix, but not use the key of
-            # an SSE-KMS bucket; S3 needs both to write the job's logs.
-            key = self.team.bucket.encryption_key
-            if key is not None:
-                key.grant(role, "kms:GenerateDataKey", "kms:Decrypt")
-            # ... nor read the team's scripts, which every job's entry point is.
-            scripts = self.team.bucket.arn_for_objects(f"{user_namespace}/scripts/*")
-            role.add_to_policy(
-                iam.PolicyStatement(
-                    sid="ReadTeamScripts", actions=["s3:GetObject"], resources=[scripts]
-                )
-            )
-            _nag.acknowledge_resources(
-                role.role,
-                "Job entry points are the scripts under the user namespace's scripts/ prefix, "
-                "named when a job is submitted.",
-                "AwsSolutions-IAM5",
-                [scripts],
-            )
             self.job_templates[team] = self.team.add_job_template(
                 construct_name(team),
                 role=role,

@@ -19,6 +19,7 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Match, Template
 
 from emr_burst.constructs import (
@@ -258,6 +259,36 @@ def test_several_roles_and_templates_share_one_namespace_and_virtual_cluster() -
     sids = [s.get("Sid") for s in policy["Properties"]["PolicyDocument"]["Statement"]]
     assert "ReadPodTemplatesTeam2" in sids
     assert "logs:PutLogEvents" in json.dumps(policy)
+
+
+def test_a_second_role_can_run_the_teams_jobs_on_an_sse_kms_bucket() -> None:
+    env = imported()
+    bucket = s3.Bucket(env.stack, "KmsJobs", encryption=s3.BucketEncryption.KMS, enforce_ssl=True)
+    analytics = team(env, bucket=bucket)
+    second = JobExecutionRole(
+        env.stack,
+        "Team2Role",
+        platform=env.platform,
+        namespace="analytics",
+        role_name="emr-burst-analytics-team2",
+    )
+    analytics.add_job_template("Team2", role=second)
+    template = Template.from_stack(env.stack)
+    role_id = env.stack.get_logical_id(second.role.node.default_child)  # type: ignore[arg-type]
+    statements = [
+        statement
+        for p in resources(template, "AWS::IAM::ManagedPolicy").values()
+        if p["Properties"]["Roles"] == [{"Ref": role_id}]
+        for statement in p["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    text = json.dumps(statements)
+    # Entry points are the team's scripts; logs go through S3 with the bucket's key.
+    assert "/analytics/scripts/*" in text
+    key = next(s for s in statements if "kms:GenerateDataKey" in json.dumps(s["Action"]))
+    assert "kms:ViaService" in key["Condition"]["StringEquals"]
+    assert "Fn::GetAtt" in json.dumps(key["Resource"])
+    # Data stays the role's own: nothing under data/.
+    assert "analytics/data/" not in text
 
 
 def test_fails_when_a_role_of_another_namespace_runs_a_template() -> None:
