@@ -22,7 +22,9 @@ def reference_matrices() -> tuple[StackAccess, ...]:
         region = app.artifact(stack.stack_name).environment.region
         if region.startswith("unknown"):
             region = DEFAULT_REGION
-        found.append(stack_access(stack.stack_name, app.template(stack.stack_name), region))
+        found.append(
+            stack_access(stack.stack_name, app.template(stack.stack_name), region, app.templates)
+        )
     return tuple(found)
 
 

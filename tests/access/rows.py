@@ -17,6 +17,7 @@ from typing import Any
 from tests.access.evaluator import ACCOUNT, OTHER_ACCOUNT, Principal, Request, evaluate
 from tests.access.matrix import Row, StackAccess
 from tests.access.templates import Resolver, lake_formation_arn, s3_arn, template_policies
+from tests.harness.checks import spark_history_opts
 
 #: (label for test ids, principal)
 Who = tuple[str, Principal]
@@ -43,9 +44,15 @@ def service(name: str, source: str) -> Who:
 
 
 class _Rows:
-    def __init__(self, stack: str, template: Mapping[str, Any], region: str) -> None:
+    def __init__(
+        self,
+        stack: str,
+        template: Mapping[str, Any],
+        region: str,
+        others: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         self.stack = stack
-        self.r = Resolver(template, stack, region)
+        self.r = Resolver(template, stack, region, others)
         self.policies = template_policies(self.r)
         self.region = region
         self.rows: list[Row] = []
@@ -499,10 +506,13 @@ class _Rows:
         """The OIDC provider (of another stack) a role's web-identity trust names; its issuer."""
         for statement in self._trust(role).get("Statement", []):
             federated = statement.get("Principal", {}).get("Federated")
-            for key in statement.get("Condition", {}).get("StringLike", {}):
-                if federated and key.endswith(":sub"):
-                    issuer = key.removesuffix(":sub")
-                    return issuer, (issuer, Principal("Federated", str(federated)))
+            # EMR's job roles match ``sub`` with StringLike, a fixed service account with
+            # StringEquals: any operator names the issuer.
+            for keys in statement.get("Condition", {}).values():
+                for key in keys:
+                    if federated and key.endswith(":sub"):
+                        issuer = key.removesuffix(":sub")
+                        return issuer, (issuer, Principal("Federated", str(federated)))
         raise LookupError(f"{self.stack}: {role[0]} trusts no OIDC provider")
 
     # -- Lake Formation --------------------------------------------------------------------------
@@ -697,9 +707,7 @@ class _Rows:
             if "AssumeRoleWithWebIdentity" in json.dumps(role.get("AssumeRolePolicyDocument"))
         ]
         if len(providers) == 1:
-            provider, props = providers[0]
-            issuer = str(props["Url"]).removeprefix("https://")
-            federated = Principal("Federated", self.r.arn(provider))
+            issuer, (_, federated) = self._own_provider()
         elif not providers and trusting:  # charts on a platform of another stack (a capability's)
             issuer, (_, federated) = self._trusted_provider(self.role(self.r.arn(trusting[0])))
         else:
@@ -850,12 +858,181 @@ class _Rows:
                 source_arn=self.r.arn(lid),
             )
 
-    # -- Hive Metastore (issue 11) -----------------------------------------------------------------
-    def _kubernetes_objects(self) -> Iterator[dict[str, Any]]:
-        for _, props in self.of_type("Custom::AWSCDK-EKS-KubernetesResource"):
-            objects = json.loads(str(props["Manifest"]))
-            yield from objects if isinstance(objects, list) else [objects]
+    # -- Spark History Server ------------------------------------------------------------------
+    def _oidc(self, role: Who) -> tuple[str, Who]:
+        """The provider ``role`` trusts: this template's own, or (a platform of another stack)
+        the one its trust names."""
+        if list(self.of_type("AWS::IAM::OIDCProvider")):
+            return self._own_provider()
+        return self._trusted_provider(role)
 
+    def history_servers(self) -> None:
+        """The History Server reads the directory it is configured with and nothing else; it
+        cannot write or delete there. Writers rename their ``.inprogress`` files (read, delete).
+        Other accounts write only when the bucket names them."""
+        for manifest_lid, objects in self._manifests():
+            accounts = {
+                o["metadata"]["name"]: o for o in objects if o.get("kind") == "ServiceAccount"
+            }
+            for obj in objects:
+                if obj.get("kind") != "Deployment":
+                    continue
+                pod = obj["spec"]["template"]["spec"]
+                account = accounts.get(pod.get("serviceAccountName", ""))
+                opts = spark_history_opts(pod)
+                directory = opts.get("spark.history.fs.logDirectory")
+                if account is None or not directory:
+                    continue
+                server = self.role(account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"])
+                self._server_rows(manifest_lid, server, directory)
+                self._irsa_server(manifest_lid, server, account)
+        for lid, props in self.of_type("AWS::EMRContainers::JobTemplate"):
+            data = props.get("JobTemplateData", {})
+            job = self.role(data["ExecutionRoleArn"])
+            for classification in data.get("ConfigurationOverrides", {}).get(
+                "ApplicationConfiguration", []
+            ):
+                events = classification.get("Properties", {}).get("spark.eventLog.dir")
+                if events:
+                    done = "s3://" + str(events).split("://", 1)[1].rstrip("/") + "/spark-0000"
+                    for action in ("s3:GetObject", "s3:DeleteObject"):
+                        self.s3(
+                            "eks-event-log-rename",
+                            job,
+                            action,
+                            done + ".inprogress",
+                            f"{lid} renames its event log",
+                        )
+                    self.add(
+                        "eks-event-log-outside",
+                        job,
+                        "s3:PutObject",
+                        s3_arn(done.rsplit("/", 2)[0] + "/elsewhere/spark-0000"),
+                        because=f"{lid} writes outside the event-log directory",
+                        must_allow=False,
+                    )
+
+    def _server_rows(self, lid: str, server: Who, directory: str) -> None:
+        uri = "s3://" + directory.split("://", 1)[1].rstrip("/")
+        bucket, _, prefix = uri.removeprefix("s3://").partition("/")
+        self.s3("shs-read", server, "s3:GetObject", f"{uri}/spark-0000", f"{lid} reads event logs")
+        self.add(
+            "shs-list",
+            server,
+            "s3:ListBucket",
+            f"arn:aws:s3:::{bucket}",
+            because=f"{lid} lists the event-log directory",
+            context={"s3:prefix": f"{prefix}/"},
+        )
+        for action in ("s3:PutObject", "s3:DeleteObject"):
+            self.add(
+                "shs-no-write",
+                server,
+                action,
+                s3_arn(f"{uri}/spark-0000"),
+                because=f"{lid} must not write or delete event logs",
+                must_allow=False,
+            )
+        self.add(
+            "shs-outside",
+            server,
+            "s3:GetObject",
+            f"arn:aws:s3:::{bucket}/other/x",
+            because=f"{lid} reads outside the event-log directory",
+            must_allow=False,
+        )
+        self.add(
+            "shs-list-outside",
+            server,
+            "s3:ListBucket",
+            f"arn:aws:s3:::{bucket}",
+            because=f"{lid} lists outside the directory",
+            context={"s3:prefix": "other/"},
+            must_allow=False,
+        )
+        writers = self._bucket_accounts(bucket)
+        for account in sorted(writers):
+            writer: Who = (
+                f"writer@{account}",
+                Principal("AWS", f"arn:aws:iam::{account}:role/jobs"),
+            )
+            self.add(
+                "shs-cross-account-write",
+                writer,
+                "s3:PutObject",
+                s3_arn(f"{uri}/spark-0000.inprogress"),
+                because=f"{lid}: account {account} is a writer",
+            )
+            self.add(
+                "shs-cross-account-outside",
+                writer,
+                "s3:PutObject",
+                f"arn:aws:s3:::{bucket}/other/x",
+                because=f"{lid}: writer {account} outside the directory",
+                must_allow=False,
+            )
+            key = self.bucket_key(s3_arn(f"{uri}/x"))
+            if key:
+                self.add(
+                    "shs-cross-account-kms",
+                    writer,
+                    "kms:GenerateDataKey",
+                    key,
+                    because=f"{lid}: writer {account} encrypts through S3",
+                    context={"kms:ViaService": f"s3.{self.region}.amazonaws.com"},
+                )
+        if OTHER_ACCOUNT not in writers:
+            self.add(
+                "shs-foreign-write",
+                FOREIGN_ROLE,
+                "s3:PutObject",
+                s3_arn(f"{uri}/spark-0000.inprogress"),
+                because=f"{lid}: an account that is not a writer",
+                must_allow=False,
+            )
+
+    def _irsa_server(self, lid: str, server: Who, account: Mapping[str, Any]) -> None:
+        issuer, federated = self._oidc(server)
+        namespace = account["metadata"].get("namespace", "default")
+        for name, allowed in ((account["metadata"]["name"], True), ("default", False)):
+            self.add(
+                "shs-irsa" if allowed else "shs-irsa-other-account",
+                (f"sa/{namespace}/{name}", federated[1]),
+                "sts:AssumeRoleWithWebIdentity",
+                server[1].id,
+                because=f"{lid} service account {name!r}",
+                context={
+                    f"{issuer}:sub": f"system:serviceaccount:{namespace}:{name}",
+                    f"{issuer}:aud": "sts.amazonaws.com",
+                },
+                must_allow=allowed,
+            )
+
+    def _bucket_accounts(self, bucket: str) -> set[str]:
+        """Accounts other than ours that the bucket's policy names as principals."""
+        lid = self.find("AWS::S3::Bucket", bucket)
+        found: set[str] = set()
+        for _, props in self.of_type("AWS::S3::BucketPolicy"):
+            if lid is None or str(props.get("Bucket")) not in (self.r.ref(lid), bucket):
+                continue
+            for statement in props["PolicyDocument"]["Statement"]:
+                if statement.get("Effect") != "Allow" or not isinstance(
+                    statement.get("Principal"), dict
+                ):
+                    continue
+                for arn in _as_list(statement["Principal"].get("AWS", [])):
+                    account = str(arn).split(":")[4] if ":" in str(arn) else str(arn)
+                    if re.fullmatch(r"\d{12}", account) and account != ACCOUNT:
+                        found.add(account)
+        return found
+
+    def _manifests(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        for lid, props in self.of_type("Custom::AWSCDK-EKS-KubernetesResource"):
+            manifest = props.get("Manifest")
+            if isinstance(manifest, str):
+                yield lid, json.loads(manifest)
+
+    # -- Hive Metastore (issue 11) -----------------------------------------------------------------
     def _secret_reads(self, kind: str, who: Who, secret: str, because: str) -> None:
         """Reading the database secret: the secret and its key through Secrets Manager."""
         self.add(kind, who, "secretsmanager:GetSecretValue", secret, because=because)
@@ -885,7 +1062,7 @@ class _Rows:
         """The metastore's role reads the database secret and the warehouse; jobs of a team
         with a sidecar read the secret too; every job that uses a metastore reads and writes
         the warehouse, and a job of an in-cluster or external metastore never the secret."""
-        objects = list(self._kubernetes_objects())
+        objects = [obj for _, manifest in self._manifests() for obj in manifest]
         secrets: dict[str, str] = {}
         for obj in objects:
             if obj.get("kind") == "SecretProviderClass":
@@ -972,15 +1149,28 @@ _SDK_TARGETS = {
 }
 
 
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
 def _monitoring(job_template_data: Mapping[str, Any]) -> dict[str, Any]:
     overrides = job_template_data.get("ConfigurationOverrides", {})
     monitoring: dict[str, Any] = overrides.get("MonitoringConfiguration", {})
     return monitoring
 
 
-def stack_access(stack: str, template: Mapping[str, Any], region: str) -> StackAccess:
-    """The access matrix of one synthesized template: its rows, policies and resolver."""
-    rows = _Rows(stack, template, region)
+def stack_access(
+    stack: str,
+    template: Mapping[str, Any],
+    region: str,
+    others: Mapping[str, Mapping[str, Any]] | None = None,
+) -> StackAccess:
+    """The access matrix of one synthesized template: its rows, policies and resolver.
+
+    ``others``: the app's other templates by stack name, for values this one imports.
+    """
+    rows = _Rows(stack, template, region, others)
+    _add_other_stacks_resource_policies(rows, region, others or {})
     rows.emr_clusters()
     rows.job_templates()
     rows.sdk_calls()
@@ -992,5 +1182,23 @@ def stack_access(stack: str, template: Mapping[str, Any], region: str) -> StackA
     rows.encrypted_log_groups()
     rows.access_logs()
     rows.lake_formation()
+    rows.history_servers()
     rows.metastores()
     return StackAccess(stack, rows.r, rows.policies, rows.rows)
+
+
+def _add_other_stacks_resource_policies(
+    rows: _Rows, region: str, others: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """Buckets, keys and topics of the app's other stacks keep their own policies here, so a
+    request on an imported bucket is judged by its bucket policy too (and a foreign reader is
+    refused), not by identity policies alone."""
+    for name, other in others.items():
+        if name == rows.stack:
+            continue
+        theirs = template_policies(Resolver(other, name, region))
+        for arn in theirs.owned - theirs.roles - rows.policies.owned:
+            rows.policies.owned.add(arn)
+            rows.policies.resource[arn].extend(theirs.resource.get(arn, []))
+            if arn in theirs.policy_required:
+                rows.policies.policy_required.add(arn)

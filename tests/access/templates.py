@@ -23,12 +23,37 @@ _SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
 class Resolver:
     """Resolves intrinsics of one template to plain strings, lists and dicts."""
 
-    def __init__(self, template: Mapping[str, Any], stack_name: str, region: str) -> None:
+    def __init__(
+        self,
+        template: Mapping[str, Any],
+        stack_name: str,
+        region: str,
+        others: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         self.resources: Mapping[str, Any] = template.get("Resources", {})
         self.parameters: Mapping[str, Any] = template.get("Parameters", {})
         self.stack_name = stack_name
         self.region = region
         self.account = ACCOUNT
+        #: Templates of the other stacks of the app, by stack name: a value one of them exports
+        #: (``Fn::GetStackOutput``, ``Fn::ImportValue``) resolves to what it is there, so a bucket
+        #: of another stack has the same name in a URI and in an ARN.
+        self.others: Mapping[str, Mapping[str, Any]] = others or {}
+
+    def _output(self, stack_name: str, output_name: str) -> Any:
+        """The resolved value of another stack's output, or ``None`` when it is not known."""
+        template = self.others.get(stack_name)
+        output = (template or {}).get("Outputs", {}).get(output_name)
+        if template is None or output is None:
+            return None
+        return Resolver(template, stack_name, self.region).resolve(output["Value"])
+
+    def _export(self, export_name: str) -> Any:
+        for stack_name, template in self.others.items():
+            for output_name, output in template.get("Outputs", {}).items():
+                if output.get("Export", {}).get("Name") == export_name:
+                    return self._output(stack_name, output_name)
+        return None
 
     # -- physical names and ARNs, by resource type --------------------------------------------
     def _props(self, logical_id: str) -> Mapping[str, Any]:
@@ -116,9 +141,11 @@ class Resolver:
             separator, text = arg
             return str(self.resolve(text)).split(separator)
         if fn == "Fn::GetStackOutput":
-            return f"<{arg['StackName']}.{arg['OutputName']}>"
+            found = self._output(str(self.resolve(arg["StackName"])), arg["OutputName"])
+            return found if found is not None else f"<{arg['StackName']}.{arg['OutputName']}>"
         if fn == "Fn::ImportValue":
-            return f"<import {self.resolve(arg)}>"
+            found = self._export(str(self.resolve(arg)))
+            return found if found is not None else f"<import {self.resolve(arg)}>"
         if fn == "Fn::If":  # conditions are taken as true: the fuller policy is the one checked
             return self.resolve(arg[1])
         if fn == "Fn::Base64":

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from tests.harness.checks import flatten_named, spark_history_opts
+
 Template = Mapping[str, Any]
 Rule = Callable[[Template], list[str]]
 
@@ -625,3 +627,146 @@ RULES: dict[str, Rule] = {
     "secret-provider-class-after-crd": secret_provider_classes_wait_for_their_crd,
     "metastore-tls": metastore_connects_with_tls,
 }
+
+
+# --- Spark History Server (issue 12) -----------------------------------------------------------
+
+#: AWS Client VPN accepts client CIDR blocks from /12 to /22 only.
+CLIENT_VPN_PREFIXES = (12, 22)
+
+
+def _named_objects(template: Template) -> Iterator[dict[str, Any]]:
+    """Kubernetes objects with their references kept by name (not as one placeholder)."""
+    for _, resource in _resources(template, "Custom::AWSCDK-EKS-KubernetesResource"):
+        manifest = resource.get("Properties", {}).get("Manifest")
+        try:
+            yield from json.loads(flatten_named(manifest))
+        except json.JSONDecodeError:
+            continue
+
+
+def _without_scheme(uri: str) -> str:
+    return uri.split("://", 1)[-1].rstrip("/") + "/"
+
+
+def history_server_reads_where_jobs_write(template: Template) -> list[str]:
+    """The History Server reads one directory and does not recurse: every job template of the
+    template writes exactly there (s3:// and s3a:// name the same objects), and the directory
+    exists before the server starts (its read-only role cannot create it)."""
+    readers = [
+        reader
+        for obj in _named_objects(template)
+        if obj.get("kind") == "Deployment"
+        and (reader := spark_history_opts(obj).get("spark.history.fs.logDirectory"))
+    ]
+    problems = []
+    for reader in readers:
+        directory = _without_scheme(reader)
+        for logical_id, job in _resources(template, "AWS::EMRContainers::JobTemplate"):
+            overrides = job["Properties"]["JobTemplateData"].get("ConfigurationOverrides", {})
+            for item in overrides.get("ApplicationConfiguration", []):
+                writer = item.get("Properties", {}).get("spark.eventLog.dir")
+                written = flatten_named(writer) if writer is not None else None
+                if written is not None and _without_scheme(written) != directory:
+                    problems.append(
+                        f"{logical_id}: writes event logs to {written!r}, the History Server "
+                        f"reads {reader!r}; the server never sees these jobs."
+                    )
+        _, _, key = directory.partition("/")
+        markers = [
+            lid
+            for lid, call in _resources(template, "Custom::AWS")
+            if f'"Key":"{key}"'
+            in flatten_named(call["Properties"].get("Create", "")).replace(" ", "")
+        ]
+        if not markers:
+            problems.append(
+                f"the History Server's directory {reader!r} is not created by the template; the "
+                "server refuses to start on a missing directory and cannot create it itself."
+            )
+    return problems
+
+
+def history_server_read_only_means_no_compaction(template: Template) -> list[str]:
+    """Compaction and the cleaner rewrite and delete event logs: a server configured with either
+    needs s3:DeleteObject in its role, otherwise it fails at run time."""
+    roles = {}
+    for obj in _named_objects(template):
+        if obj.get("kind") == "ServiceAccount":
+            arn = obj["metadata"].get("annotations", {}).get("eks.amazonaws.com/role-arn", "")
+            roles[obj["metadata"]["name"]] = arn
+    problems = []
+    for obj in _named_objects(template):
+        if obj.get("kind") != "Deployment":
+            continue
+        opts = spark_history_opts(obj)
+        if not opts:
+            continue
+        rewrites = opts.get("spark.history.fs.cleaner.enabled") == "true" or (
+            "spark.history.fs.eventLog.rolling.maxFilesToRetain" in opts
+        )
+        role = roles.get(obj["spec"]["template"]["spec"].get("serviceAccountName", ""), "")
+        logical_id = role.strip("<>").split(".")[0]
+        policies = [
+            p
+            for _, p in _resources(template, "AWS::IAM::ManagedPolicy")
+            if logical_id and logical_id in json.dumps(p["Properties"].get("Roles", []))
+        ]
+        deletes = "s3:DeleteObject" in json.dumps(policies)
+        if rewrites and not deletes:
+            problems.append(
+                f"{obj['metadata']['name']}: compaction or the cleaner is on, but its role "
+                f"{logical_id} cannot delete event logs; turn them off or let the role write."
+            )
+    return problems
+
+
+def private_access_deploys(template: Template) -> list[str]:
+    """ACM issues from a Private CA only once it is ACTIVE (the certificate must wait for the
+    activation); Client VPN takes a client CIDR of /12 to /22, must log connections, and is
+    authorized for the VPC, not 0.0.0.0/0; the ALB listens on HTTPS only."""
+    problems = []
+    activations = {
+        _ref(a["Properties"].get("CertificateAuthorityArn")): lid
+        for lid, a in _resources(template, "AWS::ACMPCA::CertificateAuthorityActivation")
+    }
+    for lid, cert in _resources(template, "AWS::CertificateManager::Certificate"):
+        ca = _ref(cert["Properties"].get("CertificateAuthorityArn"))
+        activation = activations.get(ca)
+        depends = cert.get("DependsOn", [])
+        depends = [depends] if isinstance(depends, str) else depends
+        if ca and activation and activation not in depends:
+            problems.append(
+                f"{lid}: issued by {ca} but does not wait for {activation}; ACM refuses a CA "
+                "that is not ACTIVE yet."
+            )
+    for lid, vpn in _resources(template, "AWS::EC2::ClientVpnEndpoint"):
+        props = vpn["Properties"]
+        cidr = props.get("ClientCidrBlock")
+        prefix = int(str(cidr).rsplit("/", 1)[1]) if isinstance(cidr, str) and "/" in cidr else 0
+        low, high = CLIENT_VPN_PREFIXES
+        if not low <= prefix <= high:
+            problems.append(f"{lid}: client CIDR {cidr!r} must be /{low} to /{high}.")
+        if not props.get("ConnectionLogOptions", {}).get("Enabled"):
+            problems.append(f"{lid}: connection logging is off; turn it on.")
+    for lid, rule in _resources(template, "AWS::EC2::ClientVpnAuthorizationRule"):
+        if rule["Properties"].get("TargetNetworkCidr") == "0.0.0.0/0":
+            problems.append(f"{lid}: authorizes 0.0.0.0/0; authorize the VPC's CIDR only.")
+    for obj in _named_objects(template):
+        if obj.get("kind") != "Ingress":
+            continue
+        ports = obj["metadata"].get("annotations", {}).get("alb.ingress.kubernetes.io/listen-ports")
+        if ports is None or any(set(p) != {"HTTPS"} for p in json.loads(ports)):
+            problems.append(
+                f"Ingress {obj['metadata']['name']}: listen on HTTPS only, not {ports}."
+            )
+    return problems
+
+
+RULES.update(
+    {
+        "shs-reads-where-jobs-write": history_server_reads_where_jobs_write,
+        "shs-read-only-no-compaction": history_server_read_only_means_no_compaction,
+        "shs-private-access": private_access_deploys,
+    }
+)

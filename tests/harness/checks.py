@@ -281,3 +281,32 @@ def config_document_errors(obj: Mapping[str, Any]) -> list[str] | None:
             document = yaml.safe_load(obj["data"][key])
             found = (found or []) + _schema_errors(schema, document, f"ConfigMap {name} {key}")
     return found
+
+
+# --- Spark History Server ---------------------------------------------------------------------
+
+
+def flatten_named(value: Any) -> str:
+    """A template value as text with references kept by name (``<LogicalId>``,
+    ``<LogicalId.Attr>``, other intrinsics as their JSON), so that two paths can be compared."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return str(separator).join(flatten_named(part) for part in parts)
+    if isinstance(value, dict) and "Ref" in value:
+        return f"<{value['Ref']}>"
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        return f"<{'.'.join(value['Fn::GetAtt'])}>"
+    return f"<{json.dumps(value, sort_keys=True)}>"
+
+
+def spark_history_opts(obj: Mapping[str, Any]) -> dict[str, str]:
+    """The ``-Dkey=value`` pairs of ``SPARK_HISTORY_OPTS`` in a Deployment or pod spec."""
+    pod = obj.get("spec", {}).get("template", {}).get("spec", obj.get("spec", obj))
+    for container in pod.get("containers", []):
+        for env in container.get("env", []):
+            if env.get("name") == "SPARK_HISTORY_OPTS":
+                pairs = (item.removeprefix("-D").partition("=") for item in env["value"].split())
+                return {key: value for key, _, value in pairs}
+    return {}

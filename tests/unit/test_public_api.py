@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-from emr_burst import constructs, metastore
+from emr_burst import constructs, metastore, observability
 
 #: ``emr_burst.constructs.__all__`` of release 0.1.0, before the package-per-capability layout.
 FIRST_RELEASE = [
@@ -75,6 +75,22 @@ def test_constructs_reexports_every_public_name_of_each_package(package: str) ->
     for name in getattr(module, "__all__", ()):
         assert getattr(constructs, name) is getattr(module, name), name
         assert name in constructs.__all__, name
+
+
+#: The Spark History Server capability (issue 12).
+OBSERVABILITY = [
+    "AlbProvider",
+    "ClientVpn",
+    "PrivateAccess",
+    "SparkEventLogs",
+    "SparkHistoryServer",
+]
+
+
+@pytest.mark.parametrize("name", OBSERVABILITY)
+def test_observability_names_are_public(name: str) -> None:
+    assert name in observability.__all__
+    assert getattr(constructs, name) is getattr(observability, name)
 
 
 #: The Hive Metastore capability (issue 11), importable from the stable surface.

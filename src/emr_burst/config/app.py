@@ -13,11 +13,13 @@ from emr_burst.config import eks as _eks
 from emr_burst.config import hybrid as _hybrid
 from emr_burst.config import metastore as _metastore
 from emr_burst.config import network as _network
+from emr_burst.config import observability as _observability
 from emr_burst.config import sides as _sides
 from emr_burst.config.eks import EksPlatformConfig
 from emr_burst.config.hybrid import HybridConfig
 from emr_burst.config.metastore import MetastoreConfig
 from emr_burst.config.network import NetworkConfig
+from emr_burst.config.observability import ObservabilityConfig
 from emr_burst.config.reader import ContextReader, as_boolean, boolean
 from emr_burst.config.sides import SIDES, Side
 
@@ -30,6 +32,7 @@ KEYS_BY_SECTION: Mapping[str, tuple[str, ...]] = {
     "network": _network.KEYS,
     "eks": _eks.KEYS,
     "hybrid": _hybrid.KEYS,
+    "observability": _observability.KEYS,
     "metastore": _metastore.KEYS,
 }
 KNOWN_KEYS = frozenset(key for keys in KEYS_BY_SECTION.values() for key in keys)
@@ -59,6 +62,7 @@ class AppConfig:
     availability_zones: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     remove_data_on_destroy: bool = False
     eks: EksPlatformConfig = field(default_factory=EksPlatformConfig)
+    observability: ObservabilityConfig = field(default_factory=ObservabilityConfig)
     metastore: MetastoreConfig = field(default_factory=MetastoreConfig)
 
     @classmethod
@@ -82,6 +86,7 @@ class AppConfig:
             ),
             eks=_eks.read_eks(reader),
             hybrid=_hybrid.read_hybrid(reader, sides, network),
+            observability=_observability.read_observability(reader),
             metastore=_metastore.read_metastore(reader),
             **sides,
         )

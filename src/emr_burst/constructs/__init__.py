@@ -93,6 +93,13 @@ from emr_burst.network import (
     InterfaceEndpoint,
     Network,
 )
+from emr_burst.observability import (
+    AlbProvider,
+    ClientVpn,
+    PrivateAccess,
+    SparkEventLogs,
+    SparkHistoryServer,
+)
 from emr_burst.scheduling import (
     GangScheduling,
     GangStyle,
@@ -108,6 +115,7 @@ from emr_burst.scheduling import (
 __all__ = [
     "HEALTHCARE_TABLES",
     "PATIENTS_FILTER",
+    "AlbProvider",
     "AlluxioOptions",
     "AutoModeCompute",
     "BootstrapAction",
@@ -115,6 +123,7 @@ __all__ = [
     "BurstStack",
     "CapacityMode",
     "Classification",
+    "ClientVpn",
     "Column",
     "ContainerLimits",
     "Contribution",
@@ -172,6 +181,7 @@ __all__ = [
     "PodTemplate",
     "PreemptionPolicy",
     "PrimaryAddress",
+    "PrivateAccess",
     "ProducerShare",
     "QueryEngine",
     "Queue",
@@ -181,6 +191,8 @@ __all__ = [
     "SecretsStoreCsi",
     "SettingsMutation",
     "SortPolicy",
+    "SparkEventLogs",
+    "SparkHistoryServer",
     "SparkPlacement",
     "SparkTeam",
     "SpotAllocationStrategy",

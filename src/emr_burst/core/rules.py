@@ -819,6 +819,97 @@ def fgac_release(value: Any) -> str | None:
     return None
 
 
+# --- observability ------------------------------------------------------------------------------
+
+_PREFIX_RE = re.compile(r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$")
+
+
+def s3_directory(value: Any) -> str | None:
+    """A key prefix that names one directory: ``spark-events/`` (no leading '/', a trailing '/').
+
+    Without the trailing slash, ``spark-events`` also matches ``spark-events-old/...`` in IAM and
+    lifecycle prefixes, and readers and writers may disagree on the directory.
+    """
+    if unresolved(value):
+        return "use a literal prefix: readers and writers must agree on it at synth time"
+    if (fix := _text(value, "spark-events/")) is not None:
+        return fix
+    if not value.endswith("/"):
+        return f"end the directory with '/', e.g. {value.rstrip('/') + '/'!r}"
+    if not _PREFIX_RE.match(value):
+        return (
+            "use path segments of letters, digits and !_.*'()- separated by '/', no leading '/', "
+            "e.g. 'spark-events/'"
+        )
+    return None
+
+
+_DOMAIN_RE = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]$"
+)
+
+
+def domain_name(value: Any) -> str | None:
+    """A lowercase DNS domain of at least two labels, e.g. ``example.internal``."""
+    if unresolved(value):
+        return "use a literal domain: the certificate and the hosted zone are named at synth time"
+    if (fix := _text(value, "example.internal")) is not None:
+        return fix
+    if not _DOMAIN_RE.match(value):
+        return "use a lowercase domain of two or more labels such as 'example.internal'"
+    return None
+
+
+def disjoint_from(other: str, what: str) -> Rule:
+    """A CIDR that does not overlap ``other`` (``what`` names it in the fix)."""
+
+    def rule(value: Any) -> str | None:
+        if (fix := cidr(value)) is not None or unresolved(value):
+            return fix
+        if not disjoint_cidrs(value, other):
+            return f"overlaps {what} {other}; pick a range outside it, e.g. '172.16.0.0/22'"
+        return None
+
+    return rule
+
+
+#: AWS Client VPN gives clients addresses from a block of /12 to /22.
+CLIENT_VPN_PREFIX_RANGE = (12, 22)
+
+
+def client_vpn_cidr(value: Any) -> str | None:
+    """A Client VPN client range: a CIDR of /12 to /22 (what the Client VPN API accepts)."""
+    if (fix := cidr(value)) is not None or unresolved(value):
+        return fix
+    low, high = CLIENT_VPN_PREFIX_RANGE
+    if not low <= ipaddress.IPv4Network(value).prefixlen <= high:
+        return f"Client VPN takes a client range of /{low} to /{high}, e.g. '172.16.0.0/22'"
+    return None
+
+
+def private_ca_arn(value: Any) -> str | None:
+    """An AWS Private CA ARN: ``arn:aws:acm-pca:<region>:<account>:certificate-authority/<id>``."""
+    if unresolved(value):
+        return None
+    if not isinstance(value, str) or not re.match(
+        r"^arn:aws[a-z-]*:acm-pca:[a-z0-9-]+:\d{12}:certificate-authority/[\w-]+$", value
+    ):
+        return (
+            "use an AWS Private CA ARN such as "
+            "'arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/<id>'"
+        )
+    return None
+
+
+def ui_group(value: Any) -> str | None:
+    """A group name in a comma-separated Spark ACL list: no commas, no surrounding spaces."""
+    if (fix := _text(value, "spark-admins")) is not None:
+        return fix
+    if not value or "," in value or value.strip() != value:
+        return "use a group name without commas or surrounding spaces"
+    return None
+
+
 # --- Hive Metastore -----------------------------------------------------------------------------
 
 _WAREHOUSE_RE = re.compile(rf"^s3a?://(?P<bucket>{_BUCKET})(/\S*)?$")

@@ -15,17 +15,28 @@ from emr_burst.core import nag as _nag
 
 
 def single_call(
-    scope: Construct, call: cr.AwsSdkCall, *, action: str, resource: str, purpose: str
+    scope: Construct,
+    call: cr.AwsSdkCall,
+    *,
+    action: str,
+    resource: str,
+    purpose: str,
+    key_arn: str | None = None,
 ) -> cr.AwsCustomResource:
-    """``call`` as the ``Resource`` child of ``scope``, allowed only ``action`` on ``resource``."""
+    """``call`` as the ``Resource`` child of ``scope``, allowed only ``action`` on ``resource``.
+
+    ``key_arn``: the call writes into a bucket encrypted with this KMS key, so the provider may
+    also generate data keys with it (and nothing else).
+    """
+    statements = [iam.PolicyStatement(actions=[action], resources=[resource])]
+    if key_arn is not None:
+        statements.append(iam.PolicyStatement(actions=["kms:GenerateDataKey"], resources=[key_arn]))
     custom = cr.AwsCustomResource(
         scope,
         "Resource",
         on_create=call,
         on_update=call,
-        policy=cr.AwsCustomResourcePolicy.from_statements(
-            [iam.PolicyStatement(actions=[action], resources=[resource])]
-        ),
+        policy=cr.AwsCustomResourcePolicy.from_statements(statements),
         install_latest_aws_sdk=False,
     )
     _nag.acknowledge(

@@ -72,6 +72,24 @@ def yunikorn_supports(kubernetes_version: str) -> bool:
     return low <= kubernetes_minor(kubernetes_version) <= high
 
 
+#: Spark History Server (observability). Spark 3.5.0 is built on Hadoop 3.3.4, so S3A needs
+#: hadoop-aws 3.3.4 and the AWS SDK v1 bundle it was tested with (1.12.780 in the SHS post's
+#: sample); the image is pinned by digest. The SHA-1 sums are Maven Central's ``.jar.sha1`` files,
+#: checked by the pod before the jars join the server's classpath.
+SPARK_HISTORY_IMAGE = (
+    "apache/spark:3.5.0@sha256:0ed5154e6b32ac3af1272d4d65e9f65b13afcfe80b41ad10bd059bcd6317863c"
+)
+#: The uid of the ``spark`` user in the official image (in its /etc/passwd, which Hadoop needs).
+SPARK_IMAGE_UID = 185
+HADOOP_AWS_VERSION = "3.3.4"
+HADOOP_AWS_SHA1 = "a65839fbf1869f81a1632e09f415e586922e4f80"
+AWS_JAVA_SDK_BUNDLE_VERSION = "1.12.780"
+AWS_JAVA_SDK_BUNDLE_SHA1 = "308a3af95a47e0c4e1f8bd98a37657d4661ae45e"
+#: Hadoop 3.3's S3A takes SDK v1 credential providers; 3.4 would need the SDK v2 class name.
+S3A_WEB_IDENTITY_PROVIDER = "com.amazonaws.auth.WebIdentityTokenCredentialsProvider"
+#: The AWS Load Balancer Controller, installed only on clusters without EKS Auto Mode (Auto Mode
+#: has its own ALB controller). The name of a member of ``aws_eks_v2.AlbControllerVersion``.
+AWS_LOAD_BALANCER_CONTROLLER_VERSION = "V2_17_1"
 #: Hive Metastore (issue 11). The metastore database: RDS for PostgreSQL, pinned to a major version
 #: (RDS applies minor versions automatically); RDS Proxy fronts it. Hive's schema tool supports
 #: PostgreSQL as ``-dbType postgres``.

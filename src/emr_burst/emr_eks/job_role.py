@@ -38,6 +38,20 @@ def irsa_trust_document(
     *, provider_arn: str, issuer: str, namespace: str, account: str, role_name: str
 ) -> dict[str, Any]:
     """EMR's IRSA trust for a job role: only the role's EMR service accounts in ``namespace``."""
+    return web_identity_trust_document(
+        provider_arn=provider_arn,
+        issuer=issuer,
+        subject=naming.service_account_pattern(namespace, account, role_name),
+        operator="StringLike",
+    )
+
+
+def web_identity_trust_document(
+    *, provider_arn: str, issuer: str, subject: str, operator: str = "StringEquals"
+) -> dict[str, Any]:
+    """An IRSA trust: tokens of the cluster's OIDC provider for ``subject``, audience STS."""
+    condition: dict[str, dict[str, str]] = {operator: {f"{issuer}:sub": subject}}
+    condition.setdefault("StringEquals", {})[f"{issuer}:aud"] = "sts.amazonaws.com"
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -45,14 +59,7 @@ def irsa_trust_document(
                 "Effect": "Allow",
                 "Principal": {"Federated": provider_arn},
                 "Action": "sts:AssumeRoleWithWebIdentity",
-                "Condition": {
-                    "StringLike": {
-                        f"{issuer}:sub": naming.service_account_pattern(
-                            namespace, account, role_name
-                        )
-                    },
-                    "StringEquals": {f"{issuer}:aud": "sts.amazonaws.com"},
-                },
+                "Condition": condition,
             }
         ],
     }

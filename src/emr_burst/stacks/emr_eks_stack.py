@@ -19,6 +19,7 @@ from emr_burst.emr_eks import (
     SparkTeam,
 )
 from emr_burst.network.network import InterfaceEndpoint, Network
+from emr_burst.observability import SparkEventLogs
 from emr_burst.stacks._base import BurstStack, placement
 from emr_burst.stacks.network_stack import NetworkStack
 
@@ -91,11 +92,20 @@ class EmrEksStack(BurstStack):
         )
 
         allow_describe(admin_role, self.platform)
+        # One event-log store for every team of the platform (and the History Server's stack).
+        self.event_logs = SparkEventLogs(
+            self,
+            "EventLogs",
+            expiration=cdk.Duration.days(config.observability.expiration_days),
+            writer_accounts=config.observability.writer_accounts,
+            removal_policy=removal,
+        )
         self.teams = add_reference_teams(
             self,
             self.platform,
             teams if teams is not None else eks_config.teams[:PLATFORM_STACK_TEAMS],
             config,
+            event_logs=self.event_logs,
         )
         cdk.CfnOutput(self, "ClusterName", value=self.platform.cluster.cluster_name)
         cdk.CfnOutput(self, "JobBucketName", value=self.platform.job_bucket.bucket_name)
@@ -151,7 +161,9 @@ class EmrEksTeamsStack(BurstStack):
         )
         self.add_stack_dependency(platform_stack)
         self.platform = platform_stack.platform
-        self.teams = add_reference_teams(self, self.platform, teams, config)
+        self.teams = add_reference_teams(
+            self, self.platform, teams, config, event_logs=platform_stack.event_logs
+        )
 
 
 def team_stack_chunks(teams: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -165,9 +177,14 @@ def team_stack_chunks(teams: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 
 def add_reference_teams(
-    stack: cdk.Stack, platform: EmrEksPlatform, names: tuple[str, ...], config: AppConfig
+    stack: cdk.Stack,
+    platform: EmrEksPlatform,
+    names: tuple[str, ...],
+    config: AppConfig,
+    event_logs: SparkEventLogs | None = None,
 ) -> dict[str, SparkTeam]:
-    """The reference app's teams: quota, Glue database, a submitter role and four outputs each."""
+    """The reference app's teams: quota, Glue database, a submitter role and four outputs each;
+    with ``event_logs``, every job template of each team writes its Spark event logs there."""
     eks_config = config.eks
     removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
     teams: dict[str, SparkTeam] = {}
@@ -187,6 +204,8 @@ def add_reference_teams(
             removal_policy=removal,
         )
         submitter = add_submitter(team, name)
+        if event_logs is not None:
+            team.add_extension(event_logs)
         teams[name] = team
         for label, value in (
             ("VirtualClusterId", team.virtual_cluster.virtual_cluster_id),

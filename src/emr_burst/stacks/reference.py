@@ -26,6 +26,7 @@ from emr_burst.stacks.lake_formation_stacks import (
 )
 from emr_burst.stacks.metastore_stacks import ExternalMetastoreStack, HiveMetastoreStack
 from emr_burst.stacks.network_stack import NetworkStack
+from emr_burst.stacks.spark_history_stack import SparkHistoryStack
 from emr_burst.stacks.yunikorn_stack import YuniKornStack
 
 StackT = TypeVar("StackT", bound=cdk.Stack)
@@ -83,6 +84,9 @@ def build_reference_app(app: cdk.App, config: AppConfig | None = None) -> Refere
         config=config,
         platform_stack=platform,
         producer_stack=lf_producer,
+    )
+    stacks.add(
+        SparkHistoryStack, "SparkHistory", config=config, network=network, platform_stack=platform
     )
     hms = {"config": config, "network": network, "platform_stack": platform}
     stacks.add(HiveMetastoreStack, "HiveMetastore", **hms)
