@@ -77,7 +77,25 @@ def read_hybrid(
             "onpremAccount",
             onprem.account,
             f"the hybrid stacks pass the peering id with CDK cross-region references, which work "
-            f"within one account: use the compute account {compute.account} or leave it null",
+            f"within one account: use the compute account {compute.account}",
+        )
+    elif bool(onprem.account) != bool(compute.account) and reader.ok(
+        "onpremAccount", "computeAccount"
+    ):
+        unset, given = (
+            ("onpremAccount", compute.account)
+            if compute.account
+            else (
+                "computeAccount",
+                onprem.account,
+            )
+        )
+        reader.fail(
+            unset,
+            None,
+            f"the hybrid stacks read each other's outputs within one account: set it to {given} "
+            "as well (with one side's account left to the deploy, synth stops at the policy "
+            "validation of the cross-stack references)",
         )
     onprem_cidr = reader.read("onpremCidr", defaults.onprem_cidr, rules.vpc_cidr)
     if reader.ok("onpremCidr", "computeCidr") and not rules.disjoint_cidrs(

@@ -39,6 +39,7 @@ def test_cdk_json_context_is_valid_and_matches_the_code_defaults() -> None:
 def test_reads_accounts_regions_and_network_values() -> None:
     config = _config(
         computeAccount="123456789012",
+        onpremAccount="123456789012",
         computeRegion="us-east-1",
         computeCidr="10.20.0.0/18",
         maxAzs=3,
@@ -139,3 +140,16 @@ def test_the_package_still_exports_every_name_it_exported_before_the_split() -> 
     assert config.HYBRID_ENGINES == ("presto", "trino")
     assert config.IDLE_TIMEOUT_RANGE == (60, 604_800)
     assert config.EKS_COMPUTE_MODES == ("auto", "fixed")
+
+
+@pytest.mark.parametrize(
+    ("given", "missing"),
+    [("computeAccount", "onpremAccount"), ("onpremAccount", "computeAccount")],
+)
+def test_one_hybrid_account_without_the_other_is_refused(given: str, missing: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        _config(**{given: "123456789012"})
+    assert f"emr-burst:{missing}" in str(err.value)
+    assert "set it to 123456789012 as well" in str(err.value)
+    both = _config(computeAccount="123456789012", onpremAccount="123456789012")
+    assert both.compute.account == both.onprem.account == "123456789012"

@@ -32,7 +32,9 @@ def test_fails_with_both_bad_image_keys_in_one_error() -> None:
 
 
 def test_the_default_image_lives_in_the_compute_accounts_ecr() -> None:
-    config = _config(computeAccount="111122223333", computeRegion="eu-west-1")
+    config = _config(
+        computeAccount="111122223333", onpremAccount="111122223333", computeRegion="eu-west-1"
+    )
     image = metastore_image(new_app(), config)
     assert image.uri == (
         "111122223333.dkr.ecr.eu-west-1.amazonaws.com/emr-burst/hive-metastore:"

@@ -62,7 +62,11 @@ def test_without_accounts_each_stack_takes_the_other_sides_account_as_a_checked_
     ("context", "key"),
     [
         (
-            {"emr-burst:consumerAccount": CONSUMER, "emr-burst:computeAccount": PRODUCER},
+            {
+                "emr-burst:consumerAccount": CONSUMER,
+                "emr-burst:computeAccount": PRODUCER,
+                "emr-burst:onpremAccount": PRODUCER,
+            },
             "emr-burst:consumerAccount",
         ),
         (
