@@ -438,6 +438,21 @@ def cpu_quantity(value: Any) -> str | None:
     return "use a number of vCPU such as 10 or '1.5', or millicores such as '500m'"
 
 
+_WHOLE_QUANTITY_RE = re.compile(r"^\d+([mkKMGTPE]i?)?$")
+
+
+def whole_quantity(value: Any) -> str | None:
+    """A quantity YuniKorn's parser takes: a whole number with an optional suffix (``10``,
+    ``1500m``, ``1536Mi``), no fraction."""
+    if isinstance(value, bool):
+        return "use a whole number such as 10, '1500m' or '1536Mi'"
+    if isinstance(value, int) or (isinstance(value, str) and _WHOLE_QUANTITY_RE.match(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return None
+    return "use a whole number such as 10, '1500m' (1.5 vCPU) or '1536Mi' (1.5 GiB): no fractions"
+
+
 def cpu_amount(value: float | str) -> float:
     """vCPU of a value that passed :func:`cpu_quantity`."""
     return float(value) if isinstance(value, (int, float)) else parse_quantity(value)

@@ -30,7 +30,7 @@ from emr_burst.core.errors import Checker
 ROOT = "root"
 #: Queue paths travel as the ``yunikorn.apache.org/queue`` label, so a name must be a valid
 #: YuniKorn queue name *and* fit a Kubernetes label value (no ``:#/@``, which YuniKorn allows).
-_NAME_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?$")
+_NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9_-]*[a-z0-9])?$")
 NAME_MAX = 64
 LABEL_VALUE_MAX = 63
 PRIORITY_RANGE = (-(2**31), 2**31 - 1)
@@ -59,16 +59,23 @@ class PreemptionPolicy(enum.Enum):
 class QueueResources:
     """An amount of vCPU and memory, e.g. ``QueueResources(vcore=10, memory="38Gi")``.
 
-    :param vcore: vCPU: a number (``10``, ``1.5``) or millicores (``"500m"``).
-    :param memory: memory with an explicit unit: ``"38Gi"`` (GiB) or ``"38G"`` (10^9 bytes).
+    :param vcore: vCPU: a whole number (``10``) or millicores (``"1500m"``).
+    :param memory: a whole amount with an explicit unit: ``"38Gi"`` (GiB) or ``"38G"`` (10^9
+        bytes); ``"1536Mi"``, not ``"1.5Gi"`` (YuniKorn reads whole numbers only).
     """
 
     vcore: float | str
     memory: str
 
     def check(self, check: Checker, prop: str) -> bool:
-        ok = check.rule(f"{prop}.vcore", self.vcore, rules.cpu_quantity)
-        return check.rule(f"{prop}.memory", self.memory, rules.memory_quantity) and ok
+        ok = check.rule(f"{prop}.vcore", self.vcore, rules.cpu_quantity) and check.rule(
+            f"{prop}.vcore", self.vcore, rules.whole_quantity
+        )
+        return (
+            check.rule(f"{prop}.memory", self.memory, rules.memory_quantity)
+            and check.rule(f"{prop}.memory", self.memory, rules.whole_quantity)
+            and ok
+        )
 
     @property
     def cpu(self) -> float:
@@ -117,7 +124,7 @@ def describe_resources(amount: QueueResources) -> str:
 class Queue:
     """One YuniKorn queue below ``root``; a queue with children is a parent, others are leaves.
 
-    :param name: 1-64 letters, digits, '-' and '_' (no '.': it separates queue levels).
+    :param name: 1-64 lowercase letters, digits, '-' and '_' (no '.': it separates queue levels).
     :param guaranteed: resources the queue always gets (and preemption restores). Default: - none.
     :param max: hard limit of the queue's usage. Default: - the parent's (the cluster for root).
     :param priority: ``priority.offset`` against sibling queues; higher runs first.
@@ -245,12 +252,12 @@ def check_tree(
         return False
     if not queues:
         check.add(prop, queues, "declare at least one queue, e.g. Queue('default')")
-    _check_level(check, queues, ROOT, prop, parent_max=None, parent_guaranteed=None)
+    guarantees = _check_level(check, queues, ROOT, prop, parent_max=None, parent_guaranteed=None)
     if len(check.problems) == before and capacity is not None:
         _check_sum(
             check,
             f"{prop} (guaranteed, all queues)",
-            [q.guaranteed for q in queues if q.guaranteed is not None],
+            guarantees,
             capacity,
             what=f"the {capacity_source} of {describe_resources(capacity)}",
             fix="lower the guarantees so every queue can get its share",
@@ -284,7 +291,10 @@ def _check_level(
     *,
     parent_max: QueueResources | None,
     parent_guaranteed: QueueResources | None,
-) -> None:
+    parent_applications: int | None = None,
+) -> list[QueueResources]:
+    """Check one level of the tree, as YuniKorn's parser does; return the level's effective
+    guarantees (a queue without its own counts its children's sum)."""
     seen: set[str] = set()
     guarantees: list[QueueResources] = []
     for index, queue in enumerate(queues):
@@ -318,18 +328,33 @@ def _check_level(
                     f"is above the max of its parent {parent} ({describe_resources(parent_max)}) "
                     f"in {' and '.join(over)}; a child can never use more than its parent",
                 )
-        if guaranteed_ok and queue.guaranteed:
-            guarantees.append(queue.guaranteed)
         _check_properties(check, where, queue)
+        applications = queue.max_applications
+        if parent_applications is not None and (
+            applications is None
+            or (isinstance(applications, int) and applications > parent_applications)
+        ):
+            check.add(
+                f"{where}.max_applications",
+                queue.max_applications,
+                f"{parent} allows {parent_applications} running applications, so YuniKorn needs "
+                f"every child to set max_applications, at most {parent_applications}",
+            )
+        own = queue.guaranteed if guaranteed_ok else None
         if check.rule(f"{where}.children", queue.children, rules.sequence("Queue('child')")):
-            _check_level(
+            children = _check_level(
                 check,
                 queue.children,
                 path,
                 prop,
                 parent_max=queue.max if max_ok and queue.max else parent_max,
-                parent_guaranteed=queue.guaranteed if guaranteed_ok else None,
+                parent_guaranteed=own,
+                parent_applications=applications if isinstance(applications, int) else None,
             )
+            if own is None and children:
+                own = total(children)
+        if own is not None:
+            guarantees.append(own)
     if parent_guaranteed is not None:
         _check_sum(
             check,
@@ -339,6 +364,16 @@ def _check_level(
             what=f"the guarantee of {parent} ({describe_resources(parent_guaranteed)})",
             fix="the children share their parent's guarantee",
         )
+    if parent_max is not None and parent != ROOT:
+        _check_sum(
+            check,
+            f"{prop}[{parent}].children (guaranteed)",
+            guarantees,
+            parent_max,
+            what=f"the max of {parent} ({describe_resources(parent_max)})",
+            fix="guarantees below a queue must fit the queue's max",
+        )
+    return guarantees
 
 
 def _check_name(check: Checker, where: str, name: Any, path: str) -> bool:
@@ -346,8 +381,9 @@ def _check_name(check: Checker, where: str, name: Any, path: str) -> bool:
         check.add(
             f"{where}.name",
             name,
-            f"use 1-{NAME_MAX} letters, digits, '-' and '_', starting and ending with a letter or "
-            "digit (no '.': it separates queue levels)",
+            f"use 1-{NAME_MAX} lowercase letters, digits, '-' and '_', starting and ending with a "
+            "letter or digit (no '.': it separates queue levels; YuniKorn compares names in "
+            "lowercase)",
         )
         return False
     if name == ROOT:
@@ -391,14 +427,22 @@ def _check_properties(check: Checker, where: str, queue: Queue) -> None:
         )
     for name in ("submit_acl", "admin_acl"):
         value = getattr(queue, name)
-        if value is not None and (not isinstance(value, str) or not _ACL_RE.match(value)):
-            check.add(
-                f"{where}.{name}",
-                value,
-                "use '*' or 'user1,user2 group1,group2' (users, a space, then groups)",
-            )
+        if value is not None:
+            check.rule(f"{where}.{name}", value, acl)
     if queue.max_applications is not None:
         check.rule(f"{where}.max_applications", queue.max_applications, rules.integer(1, 2**31 - 1))
+
+
+def acl(value: Any) -> str | None:
+    """A YuniKorn ACL: ``*``, ``"user1,user2 group1,group2"`` or ``" "`` (nobody)."""
+    if isinstance(value, str) and _ACL_RE.match(value):
+        return None
+    return "use '*', 'user1,user2 group1,group2' (users, one space, then groups) or ' ' (nobody)"
+
+
+def submit_acls_under(queues: Sequence[Queue]) -> list[str]:
+    """Paths of the queues that set their own submit ACL."""
+    return [path for path, queue in walk(queues) if queue.submit_acl is not None]
 
 
 def check_placement_rules(
@@ -411,7 +455,7 @@ def check_placement_rules(
         check.add(prop, placement_rules, "declare at least one rule, e.g. PlacementRule.provided()")
     leaves = set(leaf_paths(queues))
     for index, rule in enumerate(placement_rules):
-        if not isinstance(rule, PlacementRule):
+        if not isinstance(rule, PlacementRule) or not isinstance(rule.kind, PlacementKind):
             check.add(f"{prop}[{index}]", rule, "use PlacementRule.provided() / .fixed() / .tag()")
             continue
         check.rule(f"{prop}[{index}].create", rule.create, rules.boolean)

@@ -9,8 +9,15 @@ A driver or executor pod requests:
   plus the CPU request of EMR's logging container (``emr-containers-defaults``
   ``logging.request.cores``; the teams set 100m);
 - memory: ``spark.<role>.memory`` (Spark's default 1g) plus its overhead
-  (``spark.<role>.memoryOverhead``, else ``max(384 MiB, factor x memory)``), plus the logging
-  container's memory request (``logging.request.memory``, 512Mi unless set).
+  (``spark.<role>.memoryOverhead``, else ``max(384 MiB, factor x memory)``), plus
+  ``spark.executor.pyspark.memory`` for executors when set, plus the logging container's memory
+  request (``logging.request.memory``, 512Mi unless set).
+
+The overhead factor is ``spark.<role>.memoryOverheadFactor`` or
+``spark.kubernetes.memoryOverheadFactor`` when set. Otherwise Spark takes 0.1 for JVM jobs and 0.4
+for Python and R jobs on Kubernetes, which the entry point (a template parameter) does not tell:
+lower bounds use 0.1 (:data:`JVM_OVERHEAD_FACTOR`), gang placeholders pin 0.4
+(:data:`NON_JVM_OVERHEAD_FACTOR`) so a PySpark job is never squeezed.
 """
 
 from __future__ import annotations
@@ -28,7 +35,8 @@ MIB = 2**20
 SPARK_DEFAULT_CORES = 1
 SPARK_DEFAULT_MEMORY = "1g"
 MIN_OVERHEAD_MIB = 384
-DEFAULT_OVERHEAD_FACTOR = 0.1
+JVM_OVERHEAD_FACTOR = 0.1
+NON_JVM_OVERHEAD_FACTOR = 0.4
 #: EMR's logging container in driver and executor pods (``emr-containers-defaults``).
 LOGGING_CLASSIFICATION = "emr-containers-defaults"
 LOGGING_MEMORY_REQUEST = "512Mi"
@@ -52,7 +60,9 @@ class PodRequest:
         return {"cpu": str(rendered.vcore), "memory": rendered.memory}
 
 
-def memory_overhead_mib(conf: Mapping[str, str], role: str) -> int | None:
+def memory_overhead_mib(
+    conf: Mapping[str, str], role: str, default_factor: float = JVM_OVERHEAD_FACTOR
+) -> int | None:
     """The memory overhead Spark adds to a ``role`` pod, in MiB (None when a property is bad)."""
     explicit = conf.get(f"spark.{role}.memoryOverhead")
     if explicit is not None:
@@ -64,14 +74,17 @@ def memory_overhead_mib(conf: Mapping[str, str], role: str) -> int | None:
         f"spark.{role}.memoryOverheadFactor", conf.get("spark.kubernetes.memoryOverheadFactor")
     )
     try:
-        factor = float(factor_text) if factor_text is not None else DEFAULT_OVERHEAD_FACTOR
+        factor = float(factor_text) if factor_text is not None else default_factor
     except ValueError:
         return None
     return max(MIN_OVERHEAD_MIB, int(factor * rules.spark_memory_bytes(memory) // MIB))
 
 
 def pod_request(
-    conf: Mapping[str, str], role: str, logging: Mapping[str, str] | None = None
+    conf: Mapping[str, str],
+    role: str,
+    logging: Mapping[str, str] | None = None,
+    default_factor: float = JVM_OVERHEAD_FACTOR,
 ) -> PodRequest | str:
     """What one ``driver`` or ``executor`` pod requests, or the fix for a bad property."""
     logging = logging or {}
@@ -83,9 +96,13 @@ def pod_request(
     memory = conf.get(f"spark.{role}.memory", SPARK_DEFAULT_MEMORY)
     if rules.spark_memory(memory):
         return f"spark.{role}.memory = {memory!r} is not a Spark memory size such as '4g'"
-    overhead = memory_overhead_mib(conf, role)
+    overhead = memory_overhead_mib(conf, role, default_factor)
     if overhead is None:
         return f"the memory overhead properties of the {role} do not parse"
+    python = conf.get("spark.executor.pyspark.memory") if role == "executor" else None
+    if python is not None and rules.spark_memory(python):
+        return f"spark.executor.pyspark.memory = {python!r} is not a Spark memory size"
+    python_bytes = rules.spark_memory_bytes(python) if python is not None else 0
     sidecar_cpu = logging.get("logging.request.cores", "0")
     sidecar_memory = logging.get("logging.request.memory", LOGGING_MEMORY_REQUEST)
     if rules.cpu_quantity(sidecar_cpu) or rules.quantity(sidecar_memory):
@@ -94,6 +111,7 @@ def pod_request(
         cpu=rules.cpu_amount(cores_text) + rules.cpu_amount(sidecar_cpu),
         memory=rules.spark_memory_bytes(memory)
         + overhead * MIB
+        + python_bytes
         + int(rules.parse_quantity(sidecar_memory)),
     )
 
@@ -105,17 +123,22 @@ def total_of(driver: PodRequest, executor: PodRequest, count: int) -> QueueResou
     ).resources()
 
 
-def min_executors(conf: Mapping[str, str]) -> int | None:
-    """The executors a job holds at least: the dynamic-allocation minimum when it is on, else
-    ``spark.executor.instances``; None when neither is set."""
-    if conf.get("spark.dynamicAllocation.enabled", "false").lower() == "true":
-        text = conf.get("spark.dynamicAllocation.minExecutors", "0")
+def executor_count(conf: Mapping[str, str]) -> tuple[str, int] | str | None:
+    """The executors a job holds at least, with the property that says so: the dynamic-allocation
+    minimum when it is on, else ``spark.executor.instances``. None when neither is set; the fix
+    when the property is not a whole number."""
+    if conf.get("spark.dynamicAllocation.enabled", "false").strip().lower() == "true":
+        prop = "spark.dynamicAllocation.minExecutors"
+        text = conf.get(prop, "0")
     else:
-        found = conf.get("spark.executor.instances")
+        prop = "spark.executor.instances"
+        found = conf.get(prop)
         if found is None:
             return None
         text = found
-    return int(text) if text.isdigit() else None
+    if not text.strip().isdigit():
+        return f"{prop} = {text!r} is not a whole number of executors"
+    return prop, int(text)
 
 
 # --- node capacity -------------------------------------------------------------------------------

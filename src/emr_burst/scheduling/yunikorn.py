@@ -54,11 +54,13 @@ from emr_burst.scheduling.queues import (
     PlacementRule,
     Queue,
     QueueResources,
+    acl,
     check_placement_rules,
     check_tree,
     describe_resources,
     full_path,
     queues_document,
+    submit_acls_under,
     to_yaml,
     walk,
 )
@@ -139,7 +141,9 @@ class GangScheduling:
         check.rule(
             f"{prop}.placeholder_timeout",
             self.placeholder_timeout,
-            rules.duration(cdk.Duration.seconds(1), cdk.Duration.hours(24)),
+            rules.duration(
+                cdk.Duration.seconds(1), cdk.Duration.hours(24), step=cdk.Duration.seconds(1)
+            ),
         )
         check.rule(f"{prop}.style", self.style, rules.one_of(GangStyle))
 
@@ -229,8 +233,12 @@ class YuniKorn(Construct):
             wait=True,
             timeout=cdk.Duration.minutes(10),
         )
-        # The scheduler starts with the queues, not with the defaults it would fall back to.
+        # The scheduler starts with the queues, not with the defaults it would fall back to; and
+        # `helm --wait` needs nodes to run it on.
         self.chart.node.add_dependency(self.config_manifest)
+        node_group = getattr(platform, "node_group", None)
+        if node_group is not None:
+            self.chart.node.add_dependency(node_group)
         cdk.Aspects.of(self).add(_Verify(self), priority=cdk.AspectPriority.READONLY)
 
     # --- queues --------------------------------------------------------------------------------
@@ -416,17 +424,26 @@ class _Binding:
         self.where = where
         self.task_groups: str | None = None
 
-    def requests(self, conf: Mapping[str, str]) -> dict[str, sizing.PodRequest | str]:
+    def requests(
+        self, conf: Mapping[str, str], default_factor: float = sizing.JVM_OVERHEAD_FACTOR
+    ) -> dict[str, sizing.PodRequest | str]:
         logging = _properties(self.target, sizing.LOGGING_CLASSIFICATION)
-        return {role: sizing.pod_request(conf, role, logging) for role in ("driver", "executor")}
+        return {
+            role: sizing.pod_request(conf, role, logging, default_factor)
+            for role in ("driver", "executor")
+        }
 
     def check_minimum(self, check: Checker, conf: Mapping[str, str]) -> None:
         """The job's least footprint (driver + minimum executors) must fit the queue's max."""
         queue_max = self.queue.scheduler.queue_max(self.queue.queue)
-        count = sizing.min_executors(conf)
-        requests = self.requests(conf)
-        if queue_max is None or not count:
+        found = sizing.executor_count(conf)
+        if isinstance(found, str):
+            check.add("spark_conf", found.split(" = ")[0], found)
             return
+        if queue_max is None or found is None or not found[1]:
+            return
+        prop, count = found
+        requests = self.requests(conf)
         driver, executor = requests["driver"], requests["executor"]
         if isinstance(driver, str) or isinstance(executor, str):
             return  # the gang check reports unparsable sizes; without gang Spark reports them
@@ -434,7 +451,7 @@ class _Binding:
         over = least.exceeds(queue_max)
         if over:
             check.add(
-                "spark.dynamicAllocation.minExecutors",
+                prop,
                 count,
                 f"the job needs at least {describe_resources(least)} (driver + {count} executors,"
                 f" with memory overhead and EMR's logging container) but {self.queue.queue} may "
@@ -475,7 +492,8 @@ class _Binding:
                 "gang scheduling sizes placeholders like the real pods: set these Spark "
                 "properties on the team or template before binding the queue",
             )
-        count = gang.min_executors or sizing.min_executors(conf)
+        found = sizing.executor_count(conf)
+        count = gang.min_executors or (found[1] if isinstance(found, tuple) else None)
         if not count:
             check.add(
                 "gang.min_executors",
@@ -483,16 +501,26 @@ class _Binding:
                 "gang scheduling needs an executor count: pass GangScheduling(min_executors=N), "
                 "set spark.executor.instances, or enable dynamic allocation with a minimum",
             )
-        quota = _requests_quota(self.target)
+        for name in ("spark.driver.cores", "spark.executor.cores"):
+            if name in conf and not conf[name].strip().isdigit():
+                check.add(
+                    f"spark_conf[{name!r}]",
+                    conf[name],
+                    "Spark takes a whole number of cores here; put a fraction in "
+                    f"spark.kubernetes.{name.split('.')[1]}.request.cores",
+                )
+        quota = _pod_quota(self.target)
         if quota:
             check.add(
                 "namespace quota",
                 quota,
-                "a namespace ResourceQuota on requests counts each placeholder and the pod that "
-                "replaces it twice while they swap, and refuses the gang: leave quotas to the "
-                "YuniKorn queue (create the team without quota=)",
+                "a namespace ResourceQuota counts each placeholder and the pod that replaces it "
+                "twice while they swap (placeholders request and limit what the pods request), "
+                "and refuses the gang: leave quotas to the YuniKorn queue (create the team "
+                "without quota=)",
             )
-        requests = self.requests(conf)
+        # Placeholders pin the overhead; unknown JVM or Python, take Python's larger default.
+        requests = self.requests(conf, sizing.NON_JVM_OVERHEAD_FACTOR)
         for role, request in requests.items():
             if isinstance(request, str):
                 check.add(f"spark_conf ({role})", role, request)
@@ -512,7 +540,9 @@ class _Binding:
             )
             return {}, empty
         overheads = {
-            f"spark.{name}.memoryOverhead": f"{sizing.memory_overhead_mib(conf, name)}m"
+            f"spark.{name}.memoryOverhead": (
+                f"{sizing.memory_overhead_mib(conf, name, sizing.NON_JVM_OVERHEAD_FACTOR)}m"
+            )
             for name in ("driver", "executor")
             if f"spark.{name}.memoryOverhead" not in conf
         }
@@ -632,8 +662,7 @@ def _validate(
             check.add("namespace", namespace, problem)
     if check.rule("namespaces", namespaces, rules.sequence("'spark-operator'")):
         check.each("namespaces", namespaces, rules.namespace)
-    if not isinstance(root_submit_acl, str) or not root_submit_acl.strip():
-        check.add("root_submit_acl", root_submit_acl, "use '*' or 'user1,user2 group1'")
+    check.rule("root_submit_acl", root_submit_acl, acl)
     derived: QueueResources | None = None
     source = "capacity"
     if capacity is not None:
@@ -646,6 +675,15 @@ def _validate(
     tree_ok = check_tree(check, queues, capacity=derived, capacity_source=source)
     if tree_ok:
         check_placement_rules(check, placement_rules, queues)
+        narrowed = submit_acls_under(queues)
+        if narrowed and root_submit_acl == "*":
+            check.add(
+                "root_submit_acl",
+                root_submit_acl,
+                f"{', '.join(narrowed)} set a submit ACL, but YuniKorn lets whoever may submit to "
+                "a parent submit to its children, so '*' on root opens them to everyone: pass "
+                "root_submit_acl=' ' (nobody) or the users and groups all queues admit",
+            )
     return derived
 
 
@@ -709,14 +747,14 @@ def _properties(target: Any, classification: str) -> dict[str, str]:
     return merged
 
 
-def _requests_quota(target: Any) -> dict[str, str] | None:
+def _pod_quota(target: Any) -> dict[str, str] | None:
+    """The namespace quota's bounds that placeholders count against (requests, limits, pods)."""
     team = target.team if isinstance(target, JobTemplate) else target
     namespace = getattr(team, "namespace_construct", None)
     quota = getattr(namespace, "quota", None)
     if quota is None:
         return None
-    hard = {k: v for k, v in quota.hard().items() if k.startswith("requests.")}
-    return hard or None
+    return dict(quota.hard()) or None
 
 
 def _describe(target: Any) -> str:

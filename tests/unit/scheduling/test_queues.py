@@ -96,10 +96,10 @@ def test_the_posts_guarantees_fit_the_node_capacity_but_not_the_spark_share() ->
     ("name", "fix"),
     [
         ("a.b", "no '.'"),
-        ("", "use 1-64 letters"),
+        ("", "use 1-64 lowercase letters"),
         ("-x", "starting and ending with a letter"),
-        ("x" * 65, "use 1-64 letters"),
-        ("team@corp", "use 1-64 letters"),
+        ("x" * 65, "use 1-64 lowercase letters"),
+        ("team@corp", "use 1-64 lowercase letters"),
         ("root", "'root' is the top queue"),
     ],
 )
@@ -274,3 +274,65 @@ def test_a_non_queue_in_the_tree_is_refused() -> None:
 )
 def test_wrong_types_get_a_fix_not_a_crash(queue: Queue, prop: str) -> None:
     assert prop in one([queue, Queue("default")])
+
+
+@pytest.mark.parametrize(
+    ("amount", "prop"),
+    [
+        (R(1.5, "1Gi"), "max.vcore"),
+        (R("1.5", "1Gi"), "max.vcore"),
+        (R(2, "1.5Gi"), "max.memory"),
+    ],
+)
+def test_fractions_yunikorn_cannot_parse_are_refused(amount: QueueResources, prop: str) -> None:
+    message = one([Queue("a", max=amount), Queue("default")])
+    assert f"queues[root.a].{prop}" in message
+    assert "no fractions" in message
+    assert problems([Queue("a", max=R("1500m", "1536Mi")), Queue("default")]) == []
+
+
+def test_childrens_guarantees_must_fit_the_parents_max() -> None:
+    tree = [
+        Queue(
+            "org",
+            max=R(10, "40Gi"),
+            children=[Queue("a", guaranteed=R(6, "8Gi")), Queue("b", guaranteed=R(6, "8Gi"))],
+        ),
+        Queue("default"),
+    ]
+    message = one(tree)
+    assert "queues[root.org].children (guaranteed)" in message
+    assert "the max of root.org (10 vCPU / 40 GiB)" in message
+
+
+def test_a_parent_without_a_guarantee_counts_its_childrens() -> None:
+    tree = [
+        Queue(
+            "org",
+            children=[Queue("a", guaranteed=R(20, "8Gi")), Queue("b", guaranteed=R(20, "8Gi"))],
+        ),
+        Queue("default"),
+    ]
+    assert "40 vCPU / 16 GiB" in one(tree, capacity=R(32, "128Gi"))
+
+
+def test_children_of_a_queue_with_max_applications_must_set_a_smaller_one() -> None:
+    tree = [
+        Queue("org", max_applications=2, children=[Queue("a"), Queue("b", max_applications=3)]),
+        Queue("default"),
+    ]
+    found = problems(tree)
+    assert len(found) == 2, found
+    assert all("root.org allows 2 running applications" in p for p in found)
+    ok = [Queue("org", max_applications=2, children=[Queue("a", max_applications=2)])]
+    assert problems([*ok, Queue("default")]) == []
+
+
+def test_uppercase_names_are_refused() -> None:
+    assert "compares names in lowercase" in one([Queue("Default"), Queue("default")])
+
+
+def test_a_placement_rule_of_unknown_kind_is_refused() -> None:
+    check = Checker(None, None, "", where="t")
+    check_placement_rules(check, [PlacementRule("provided")], [Queue("default")])  # type: ignore[arg-type]
+    assert "PlacementRule.provided()" in str(check.problems[0])

@@ -182,7 +182,13 @@ def test_the_chart_is_pinned_and_installed_through_the_platforms_kubectl_provide
     assert props["Namespace"] == "yunikorn"
     assert props["ServiceToken"] == IMPORTED_SERVICE_TOKEN
     values = json.loads(props["Values"])
-    assert values == chart_values()
+    assert values["image"] == {
+        "repository": "apache/yunikorn",
+        "tag": f"scheduler-{versions.YUNIKORN_VERSION}",
+        "pullPolicy": "IfNotPresent",
+    }
+    assert values["yunikornDefaults"] == {}
+    assert values["admissionController"]["hostNetwork"] is False
     lambdas = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
     assert lambdas == []
 
@@ -318,20 +324,20 @@ def test_gang_task_groups_match_the_real_pods_and_their_placement() -> None:
         executor["metadata"]["annotations"]["yunikorn.apache.org/task-groups"]
     )
     by_name = {g["name"]: g for g in groups}
-    # driver: 1 core + 100m logging; 2g + 384m overhead + 512Mi logging.
+    # driver: 1 core + 100m logging; 2g + 819m overhead (40%: the job may be PySpark) + 512Mi.
     assert by_name["spark-driver"]["minMember"] == 1
-    assert by_name["spark-driver"]["minResource"] == {"cpu": "1100m", "memory": "2944Mi"}
-    # executors: 2 cores + 100m; 4g + 409m (10%) + 512Mi; four of them (the DA minimum).
+    assert by_name["spark-driver"]["minResource"] == {"cpu": "1100m", "memory": "3379Mi"}
+    # executors: 2 cores + 100m; 4g + 1638m + 512Mi; four of them (the DA minimum).
     assert by_name["spark-executor"]["minMember"] == 4
-    assert by_name["spark-executor"]["minResource"] == {"cpu": "2100m", "memory": "5017Mi"}
+    assert by_name["spark-executor"]["minResource"] == {"cpu": "2100m", "memory": "6246Mi"}
     # Placeholders land where the pods land: the Spark pools' selectors and tolerations.
     for role, pod in ((PodRole.DRIVER, driver), (PodRole.EXECUTOR, executor)):
         group = by_name[f"spark-{role.value}"]
         assert group["nodeSelector"] == pod["spec"]["nodeSelector"] != {}
         assert group["tolerations"] == pod["spec"]["tolerations"] != []
     # The overheads are pinned so the real pods request exactly what the placeholders hold.
-    assert template.spark_conf["spark.executor.memoryOverhead"] == "409m"
-    assert template.spark_conf["spark.driver.memoryOverhead"] == "384m"
+    assert template.spark_conf["spark.executor.memoryOverhead"] == "1638m"
+    assert template.spark_conf["spark.driver.memoryOverhead"] == "819m"
     env.synth()
 
 
@@ -436,3 +442,87 @@ def test_a_refused_gang_binding_leaves_nothing_to_check_at_synth() -> None:
     with pytest.raises(EmrBurstError, match="already set it"):
         template.add_extension(gang)
     env.synth()
+
+
+def test_explicit_overheads_and_python_memory_size_the_placeholders() -> None:
+    env = Env()
+    conf = {
+        **SIZES,
+        "spark.executor.memoryOverhead": "1g",
+        "spark.executor.pyspark.memory": "1g",
+        "spark.driver.memoryOverheadFactor": "0.1",
+    }
+    template = gang_template(env, conf)
+    template.add_extension(env.yunikorn.queue("analytics", gang=GangScheduling(min_executors=2)))
+    groups = json.loads(
+        template.effective_pod(PodRole.DRIVER)["metadata"]["annotations"][
+            "yunikorn.apache.org/task-groups"
+        ]
+    )
+    by_name = {g["name"]: g["minResource"]["memory"] for g in groups}
+    # executor: 4g + 1g overhead + 1g Python + 512Mi; driver: 2g + 384m (10%, floor) + 512Mi.
+    assert by_name == {"spark-executor": "6656Mi", "spark-driver": "2944Mi"}
+
+
+@pytest.mark.parametrize(
+    ("conf", "fix"),
+    [
+        ({**SIZES, "spark.executor.cores": "0.5"}, "whole number of cores"),
+        ({**SIZES, "spark.dynamicAllocation.minExecutors": "abc"}, "not a whole number"),
+    ],
+)
+def test_gang_sizes_spark_cannot_take_are_refused(conf: dict[str, str], fix: str) -> None:
+    env = Env()
+    template = gang_template(env, conf)
+    with pytest.raises(EmrBurstError, match=fix):
+        template.add_extension(env.yunikorn.queue("analytics", gang=GangScheduling()))
+
+
+def test_the_count_is_named_by_the_property_it_comes_from() -> None:
+    env = Env()
+    team = env.team()
+    team.add_spark_conf(
+        {**SIZES, "spark.dynamicAllocation.enabled": "false", "spark.executor.instances": "9"},
+        overwrite=True,
+    )
+    with pytest.raises(EmrBurstError, match=r"spark\.executor\.instances = 9"):
+        team.add_extension(env.yunikorn.queue("org.small"))
+
+
+@pytest.mark.parametrize(
+    "quota",
+    [NamespaceQuota(limits_cpu="24"), NamespaceQuota(pods="50")],
+)
+def test_any_namespace_quota_refuses_a_gang(quota: NamespaceQuota) -> None:
+    env = Env()
+    template = gang_template(
+        env, namespace="quota", quota=quota, limits=ContainerLimits(default_cpu="1")
+    )
+    with pytest.raises(EmrBurstError, match="counts each placeholder"):
+        template.add_extension(env.yunikorn.queue("analytics", gang=GangScheduling()))
+
+
+def test_a_placeholder_timeout_of_whole_seconds_only() -> None:
+    env = Env()
+    with pytest.raises(EmrBurstError, match=r"gang\.placeholder_timeout"):
+        env.yunikorn.queue(
+            "analytics", gang=GangScheduling(placeholder_timeout=cdk.Duration.millis(1500))
+        )
+
+
+def test_queue_acls_under_an_open_root_are_refused() -> None:
+    env = Env()
+    restricted = [Queue("a", submit_acl="etl"), Queue("default")]
+    with pytest.raises(EmrBurstError) as err:
+        YuniKorn(env.stack, "Open", platform=env.platform, queues=restricted, capacity=R(1, "1Gi"))
+    assert "root.a set a submit ACL" in str(err.value)
+    closed = YuniKorn(
+        env.stack,
+        "Closed",
+        platform=env.platform,
+        queues=restricted,
+        capacity=R(1, "1Gi"),
+        namespace="yunikorn-b",
+        root_submit_acl=" ",
+    )
+    assert closed.root_submit_acl == " "

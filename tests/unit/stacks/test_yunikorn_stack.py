@@ -143,3 +143,11 @@ def test_the_gang_jobs_hold_the_posts_core_counts(reference: BuiltApp) -> None:
     spark = templates["root.datascience-queue"]["spark-defaults"]
     driver = _pod(reference, spark["spark.kubernetes.driver.podTemplateFile"])
     assert "yunikorn.apache.org/task-groups" not in driver["metadata"].get("annotations", {})
+
+
+def test_the_chart_waits_for_the_queues_and_the_nodes(reference: BuiltApp) -> None:
+    (chart_id,) = _resources(reference, "Custom::AWSCDK-EKS-HelmChart")
+    (group_id,) = _resources(reference, "AWS::EKS::Nodegroup")
+    depends = reference.template(STACK)["Resources"][chart_id]["DependsOn"]
+    assert group_id in depends
+    assert any("YuniKornNamespaceConfiguration" in d for d in depends)
