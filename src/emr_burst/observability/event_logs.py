@@ -180,6 +180,13 @@ class SparkEventLogs(Construct):
     def objects_arn(self) -> str:
         return self.bucket.arn_for_objects(f"{self.log_directory}*")
 
+    @property
+    def directory_key_arn(self) -> str:
+        """The directory's own key without its trailing ``/``: S3A's ``getFileStatus`` on
+        ``s3a://bucket/spark-events`` HEADs it first and treats only a 404 as "not a file", so a
+        403 there stops the History Server from starting."""
+        return self.bucket.arn_for_objects(self.log_directory.rstrip("/"))
+
     def spark_conf(self) -> dict[str, str]:
         """The ``spark-defaults`` every writer needs."""
         return {"spark.eventLog.enabled": "true", "spark.eventLog.dir": self.writer_uri}
@@ -191,11 +198,13 @@ class SparkEventLogs(Construct):
     # --- who writes ---------------------------------------------------------------------------
 
     def write_statements(self) -> list[iam.PolicyStatement]:
-        """A writer's permissions: the directory's objects, listing it, and the key."""
+        """A writer's permissions: the directory's objects, reading the directory's own key (S3A
+        looks it up), listing the directory, and the key."""
         return self._statements(WRITE_ACTIONS, ("kms:GenerateDataKey", "kms:Decrypt"))
 
     def read_statements(self) -> list[iam.PolicyStatement]:
-        """A reader's permissions: get the directory's objects, list it, decrypt. No writes."""
+        """A reader's permissions: get the directory's objects and its own key, list it, decrypt.
+        No writes."""
         return self._statements(READ_ACTIONS, ("kms:Decrypt",))
 
     def _statements(
@@ -204,6 +213,7 @@ class SparkEventLogs(Construct):
         directory = self.log_directory
         return [
             iam.PolicyStatement(actions=list(object_actions), resources=[self.objects_arn]),
+            iam.PolicyStatement(actions=["s3:GetObject"], resources=[self.directory_key_arn]),
             iam.PolicyStatement(
                 actions=["s3:ListBucket"],
                 resources=[self.bucket.bucket_arn],
@@ -258,7 +268,7 @@ class SparkEventLogs(Construct):
         check.raise_if_any()
         self._writer_accounts.append(account)
         principal = iam.AccountPrincipal(account)
-        for statement in self.write_statements()[:2]:
+        for statement in self.write_statements()[:3]:
             self.bucket.add_to_resource_policy(
                 iam.PolicyStatement(
                     principals=[principal],

@@ -162,32 +162,27 @@ def test_directory_marker_is_written_once(app: ShsApp) -> None:
 
 
 def test_other_account_writes_only_through_bucket_and_key_policies(app: ShsApp) -> None:
-    policy = next(iter(app.resources("AWS::S3::BucketPolicy").values()))
+    (policy,) = [
+        p
+        for p in app.resources("AWS::S3::BucketPolicy").values()
+        if "EventLogsBucketEA9BF684" in json.dumps(p["Properties"]["Bucket"])
+    ]
     statements = [
         s
-        for s in next(
-            p
-            for p in app.resources("AWS::S3::BucketPolicy").values()
-            if "EventLogsBucketEA9BF684" in json.dumps(p["Properties"]["Bucket"])
-        )["Properties"]["PolicyDocument"]["Statement"]
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
         if OTHER_ACCOUNT in json.dumps(s.get("Principal", {}))
     ]
-    assert policy is not None
-    actions = sorted(a for s in statements for a in _list(s["Action"]))
-    assert actions == sorted(
-        [
-            "s3:AbortMultipartUpload",
-            "s3:DeleteObject",
-            "s3:GetObject",
-            "s3:PutObject",
-            "s3:ListBucket",
-        ]
-    )
-    for statement in statements:
-        assert (
-            "spark-events/" in flatten_named(statement["Resource"])
-            or statement["Action"] == "s3:ListBucket"
-        )
+    by_resource = {
+        flatten_named(s["Resource"]): sorted(_list(s["Action"])) for s in statements
+    }
+    bucket = "<EventLogsBucketEA9BF684.Arn>"
+    assert by_resource == {
+        f"{bucket}/spark-events/*": sorted(
+            ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+        ),
+        f"{bucket}/spark-events": ["s3:GetObject"],
+        bucket: ["s3:ListBucket"],
+    }
     key = next(r for k, r in app.resources("AWS::KMS::Key").items() if k.startswith("EventLogsKey"))
     grants = [
         s
@@ -230,12 +225,33 @@ def _inline(app: ShsApp, part: str) -> list[dict[str, Any]]:
 
 def test_server_role_is_read_only(app: ShsApp) -> None:
     statements = _statements(app, "HistoryServerRole")
-    actions = sorted(a for s in statements for a in _list(s["Action"]))
+    actions = sorted({a for s in statements for a in _list(s["Action"])})
     assert actions == ["kms:Decrypt", "s3:GetObject", "s3:ListBucket"]
     listing = next(s for s in statements if s["Action"] == "s3:ListBucket")
     assert listing["Condition"] == {
         "StringLike": {"s3:prefix": ["spark-events/", "spark-events/*"]}
     }
+
+
+def _object_resources(statements: list[dict[str, Any]], action: str) -> list[str]:
+    return sorted(
+        flatten_named(resource)
+        for s in statements
+        if action in _list(s["Action"]) and "EventLogsBucket" in json.dumps(s["Resource"])
+        for resource in _list(s["Resource"])
+    )
+
+
+def test_readers_and_writers_may_read_the_directory_key_s3a_looks_up(app: ShsApp) -> None:
+    bucket = "<EventLogsBucketEA9BF684.Arn>"
+    expected = [f"{bucket}/spark-events", f"{bucket}/spark-events/*"]
+    server = _statements(app, "HistoryServerRole")
+    assert _object_resources(server, "s3:GetObject") == expected
+    writer = _statements(app, "DatascienceClusterV")
+    assert _object_resources(writer, "s3:GetObject") == expected
+    # Only a read on the exact key: no write or delete of the directory itself.
+    assert _object_resources(writer, "s3:PutObject") == [f"{bucket}/spark-events/*"]
+    assert _object_resources(writer, "s3:DeleteObject") == [f"{bucket}/spark-events/*"]
 
 
 def test_server_role_trusts_only_its_service_account(app: ShsApp) -> None:
