@@ -40,6 +40,10 @@ from emr_burst.observability import manifests as m
 from emr_burst.observability.event_logs import SparkEventLogs
 
 HOST_LABEL = "spark-history-server"
+#: The subject common name of a CA the construct creates (see ``_root_ca``).
+CA_COMMON_NAME = "Spark History Server CA"
+#: What ACM needs on a Private CA to renew the certificates it issued from it.
+ACM_RENEWAL_ACTIONS = ("IssueCertificate", "GetCertificate", "ListPermissions")
 #: How long CloudFormation waits for the controller to give the Ingress its ALB.
 ALB_WAIT = cdk.Duration.minutes(10)
 
@@ -79,7 +83,10 @@ class PrivateAccess:
 
     :param domain: the private domain (a Route 53 private hosted zone is created for it).
     :param certificate_authority_arn: an existing AWS Private CA that issues the certificate.
-        Default: - a new general-purpose root CA (billed monthly per CA: about 400 USD).
+        It must grant ``acm.amazonaws.com`` IssueCertificate, GetCertificate and ListPermissions
+        (``aws acm-pca create-permission``), or ACM cannot renew the certificates and they expire.
+        Default: - a new general-purpose root CA (billed monthly per CA: about 400 USD), with that
+        permission.
     :param client_vpn: Default: - none; the UI is reachable from the VPC and networks routed to it.
     """
 
@@ -170,6 +177,7 @@ class SparkHistoryServer(Construct):
         )
         self.role = self._role(platform, stack, read_only=read_only)
         self._activation: acmpca.CfnCertificateAuthorityActivation | None = None
+        self.ca_permission: acmpca.CfnPermission | None = None
         self.certificate_authority_arn = access.certificate_authority_arn or self._root_ca()
         authority = acmpca.CertificateAuthority.from_certificate_authority_arn(
             self, "Authority", self.certificate_authority_arn
@@ -288,7 +296,9 @@ class SparkHistoryServer(Construct):
             key_algorithm="RSA_2048",
             signing_algorithm="SHA256WITHRSA",
             subject=acmpca.CfnCertificateAuthority.SubjectProperty(
-                common_name=f"Spark History Server CA ({self.domain})"[:64],
+                # Fixed, not derived from the domain: a change of the subject replaces the CA,
+                # and the retained old one keeps billing.
+                common_name=CA_COMMON_NAME,
                 organization="emr-burst",
             ),
             usage_mode="GENERAL_PURPOSE",
@@ -302,6 +312,15 @@ class SparkHistoryServer(Construct):
             signing_algorithm="SHA256WITHRSA",
             template_arn=f"arn:{cdk.Aws.PARTITION}:acm-pca:::template/RootCACertificate/V1",
             validity=acmpca.CfnCertificate.ValidityProperty(type="YEARS", value=10),
+        )
+        # ACM renews the private certificates it issued from this CA (ALB, VPN) only with these
+        # three permissions; without them the certificates expire.
+        self.ca_permission = acmpca.CfnPermission(
+            self,
+            "RootCaAcmPermission",
+            certificate_authority_arn=ca.attr_arn,
+            principal="acm.amazonaws.com",
+            actions=list(ACM_RENEWAL_ACTIONS),
         )
         self._activation = acmpca.CfnCertificateAuthorityActivation(
             self,

@@ -336,6 +336,27 @@ def test_certificate_comes_from_an_activated_private_ca(app: ShsApp) -> None:
     )
 
 
+def test_acm_may_renew_certificates_of_the_created_ca(app: ShsApp) -> None:
+    (permission,) = app.resources("AWS::ACMPCA::Permission").values()
+    props = permission["Properties"]
+    assert props["Principal"] == "acm.amazonaws.com"
+    assert sorted(props["Actions"]) == ["GetCertificate", "IssueCertificate", "ListPermissions"]
+    (ca,) = app.resources("AWS::ACMPCA::CertificateAuthority")
+    assert props["CertificateAuthorityArn"] == {"Fn::GetAtt": [ca, "Arn"]}
+
+
+def test_ca_subject_does_not_depend_on_the_domain() -> None:
+    """A new subject would replace the retained CA and leave the old one billing."""
+    subjects = []
+    for domain in ("example.internal", "other.internal"):
+        server = _server(access=PrivateAccess(domain=domain))
+        template = Template.from_stack(cdk.Stack.of(server))
+        (ca,) = template.find_resources("AWS::ACMPCA::CertificateAuthority").values()
+        subjects.append(ca["Properties"]["Subject"])
+    assert subjects[0] == subjects[1]
+    assert subjects[0]["CommonName"] == "Spark History Server CA"
+
+
 def test_dns_record_points_at_the_alb_read_from_the_ingress(app: ShsApp) -> None:
     value = next(iter(app.resources("Custom::AWSCDK-EKS-KubernetesObjectValue").values()))
     assert value["Properties"]["ObjectType"] == "ingress"
@@ -466,6 +487,8 @@ def test_existing_ca_is_used_and_no_ca_is_created() -> None:
     assert resources == arn
     template = Template.from_stack(cdk.Stack.of(server))
     template.resource_count_is("AWS::ACMPCA::CertificateAuthority", 0)
+    # An existing CA's permissions are its owner's (documented); none is created here.
+    template.resource_count_is("AWS::ACMPCA::Permission", 0)
     template.has_resource_properties(
         "AWS::CertificateManager::Certificate", {"CertificateAuthorityArn": arn}
     )
