@@ -860,6 +860,33 @@ def domain_name(value: Any) -> str | None:
     return None
 
 
+#: ACM takes a certificate's first domain name (its subject common name) of at most 64 octets,
+#: periods included (RFC 5280's limit on the common name).
+ACM_DOMAIN_MAX = 64
+
+
+def certificate_domain(*labels: str) -> Rule:
+    """A domain whose ``<label>.<domain>`` names, for every label, fit ACM's 64-octet limit.
+
+    The domain itself is judged by :func:`domain_name`; this rule only adds the length of the
+    certificate names built from it (``spark-history-server.<domain>``, ``vpn.<domain>``).
+    """
+
+    def rule(value: Any) -> str | None:
+        if not isinstance(value, str) or unresolved(value):
+            return None
+        longest = max((f"{label}.{value}" for label in labels), key=len)
+        if len(longest) > ACM_DOMAIN_MAX:
+            room = ACM_DOMAIN_MAX - (len(longest) - len(value))
+            return (
+                f"the certificate name {longest!r} is {len(longest)} characters; ACM takes at "
+                f"most {ACM_DOMAIN_MAX}, so use a domain of at most {room} characters"
+            )
+        return None
+
+    return rule
+
+
 def disjoint_from(other: str, what: str) -> Rule:
     """A CIDR that does not overlap ``other`` (``what`` names it in the fix)."""
 

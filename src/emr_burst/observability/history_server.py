@@ -469,8 +469,18 @@ def _validate(
                 "HTTPS needs a domain for the certificate and the private hosted zone, e.g. "
                 "PrivateAccess(domain='example.internal')",
             )
-        else:
-            check.rule("access.domain", access.domain, rules.domain_name)
+        elif check.rule("access.domain", access.domain, rules.domain_name):
+            vpn_label = (
+                ("vpn",)
+                if isinstance(access.client_vpn, ClientVpn)
+                and access.client_vpn.server_certificate_arn is None
+                else ()
+            )
+            check.rule(
+                "access.domain",
+                access.domain,
+                rules.certificate_domain(HOST_LABEL, *vpn_label),
+            )
         check.rule(
             "access.certificate_authority_arn",
             access.certificate_authority_arn,

@@ -11,7 +11,7 @@ from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Match, Template
 
-from emr_burst.core import versions
+from emr_burst.core import rules, versions
 from emr_burst.core.errors import EmrBurstError
 from emr_burst.emr_eks import EmrEksPlatform, NodeGroupCompute, SparkTeam
 from emr_burst.observability import (
@@ -390,8 +390,8 @@ def test_client_vpn_is_mutual_tls_logged_and_scoped_to_the_vpc(app: ShsApp) -> N
             "DnsServers": ["10.0.0.2"],
         },
     )
-    rules = app.resources("AWS::EC2::ClientVpnAuthorizationRule")
-    assert [r["Properties"]["TargetNetworkCidr"] for r in rules.values()] == [VPC_CIDR]
+    authorizations = app.resources("AWS::EC2::ClientVpnAuthorizationRule")
+    assert [r["Properties"]["TargetNetworkCidr"] for r in authorizations.values()] == [VPC_CIDR]
 
 
 # --- bad input -------------------------------------------------------------------------------
@@ -429,6 +429,30 @@ def _server(**overrides: Any) -> SparkHistoryServer:
 def test_fails_when_https_has_no_domain() -> None:
     with pytest.raises(EmrBurstError, match=r"access.domain = None: HTTPS needs a domain"):
         _server(access=PrivateAccess())
+
+
+def test_fails_when_the_certificate_name_exceeds_acms_64_characters() -> None:
+    # spark-history-server. is 21 characters: a 43-character domain fits, 44 does not.
+    fits = "a" * 34 + ".internal"
+    assert len(f"spark-history-server.{fits}") == 64
+    _server(access=PrivateAccess(domain=fits))
+    too_long = "a" * 35 + ".internal"
+    with pytest.raises(
+        EmrBurstError,
+        match=r"access.domain = 'a{35}.internal': the certificate name "
+        r"'spark-history-server.a{35}.internal' is 65 characters; ACM takes at most 64, so use a "
+        r"domain of at most 43 characters",
+    ):
+        _server(access=PrivateAccess(domain=too_long))
+
+
+def test_certificate_domain_rule_checks_every_label() -> None:
+    rule = rules.certificate_domain("spark-history-server", "vpn")
+    assert rule("example.internal") is None
+    assert "65 characters" in str(rule("a" * 35 + ".internal"))
+    # "vpn." is 4 characters: a 60-character domain fits, 61 does not.
+    assert rules.certificate_domain("vpn")("a" * 51 + ".internal") is None
+    assert rules.certificate_domain("vpn")("a" * 52 + ".internal") is not None
 
 
 def test_fails_when_vpn_clients_overlap_the_vpc() -> None:
