@@ -31,7 +31,7 @@ from emr_burst.core import rules, versions
 from emr_burst.core.errors import Checker
 from emr_burst.core.iam import ManagedPolicyRole
 from emr_burst.core.removal import data_removal_policy
-from emr_burst.emr_eks.compute import NodeGroupCompute
+from emr_burst.emr_eks.compute import AutoModeCompute, NodeGroupCompute
 from emr_burst.emr_eks.imported import check_platform
 from emr_burst.emr_eks.interfaces import IEmrEksPlatform
 from emr_burst.emr_eks.job_role import web_identity_trust_document
@@ -432,6 +432,27 @@ def _resolver_address(vpc_cidr: str) -> str:
     return str(ipaddress.IPv4Network(vpc_cidr).network_address + 2)
 
 
+def _check_alb_fits_compute(
+    check: Checker, alb: Any, parsed: AlbProvider, compute: Any
+) -> None:
+    """Auto Mode's built-in ALB exists only on Auto Mode clusters, and the Load Balancer
+    Controller must not run beside it there. Imported platforms (compute unknown) pass."""
+    if parsed is AlbProvider.CONTROLLER and isinstance(compute, AutoModeCompute):
+        check.add(
+            "alb",
+            alb,
+            "the platform runs EKS Auto Mode, whose built-in load balancing makes the ALB; use "
+            "AlbProvider.AUTO_MODE (or leave alb unset) instead of installing the controller",
+        )
+    elif parsed is AlbProvider.AUTO_MODE and isinstance(compute, NodeGroupCompute):
+        check.add(
+            "alb",
+            alb,
+            "the platform runs node groups, where nothing serves Auto Mode's IngressClass; use "
+            "AlbProvider.CONTROLLER (or leave alb unset) for the AWS Load Balancer Controller",
+        )
+
+
 def _validate(
     check: Checker,
     *,
@@ -503,6 +524,7 @@ def _validate(
             check.add("alb", alb, choice)
         else:
             parsed = choice
+            _check_alb_fits_compute(check, alb, parsed, getattr(platform, "compute", None))
     if check.rule("admin_groups", admin_groups, rules.string_list("spark-admins")):
         check.each("admin_groups", admin_groups, rules.ui_group)
     check.rule("read_only", read_only, rules.boolean)

@@ -13,7 +13,7 @@ from aws_cdk.assertions import Match, Template
 
 from emr_burst.core import rules, versions
 from emr_burst.core.errors import EmrBurstError
-from emr_burst.emr_eks import EmrEksPlatform, NodeGroupCompute, SparkTeam
+from emr_burst.emr_eks import AutoModeCompute, EmrEksPlatform, NodeGroupCompute, SparkTeam
 from emr_burst.observability import (
     AlbProvider,
     ClientVpn,
@@ -581,6 +581,39 @@ def test_node_group_platform_gets_the_pinned_load_balancer_controller() -> None:
     assert isinstance(app, cdk.App)
     for pack in NAG_PACKS:
         assert [f for f in nag_findings(app, pack) if "/Server/AlbController/" in f] == [], pack
+
+
+@pytest.mark.parametrize(
+    ("compute", "alb", "fix"),
+    [
+        (AutoModeCompute(), "controller", "the platform runs EKS Auto Mode"),
+        (NodeGroupCompute(), AlbProvider.AUTO_MODE, "the platform runs node groups"),
+    ],
+)
+def test_fails_when_the_alb_provider_does_not_fit_the_platforms_compute(
+    compute: Any, alb: Any, fix: str
+) -> None:
+    stack = new_stack("AlbMismatch")
+    network = vpc(stack)
+    platform = EmrEksPlatform(
+        stack, "Platform", vpc=network, kubectl_layer=layer(stack), compute=compute
+    )
+    with pytest.raises(EmrBurstError, match=rf"alb = .*: {fix}") as err:
+        SparkHistoryServer(
+            stack,
+            "Server",
+            platform=platform,
+            event_logs=SparkEventLogs(stack, "Logs"),
+            vpc=network,
+            vpc_cidr=VPC_CIDR,
+            access=PrivateAccess(domain="example.internal"),
+            alb=alb,
+        )
+    assert [p.prop for p in err.value.problems] == ["alb"]
+
+
+def test_imported_platform_takes_either_alb_provider() -> None:
+    assert _server(alb="controller").alb is AlbProvider.CONTROLLER
 
 
 def test_fails_when_a_team_would_put_container_logs_inside_the_directory() -> None:
