@@ -109,7 +109,7 @@ class SparkHistoryServer(Construct):
         logs = SparkEventLogs(self, "EventLogs")
         SparkHistoryServer(self, "HistoryServer", platform=platform, event_logs=logs, vpc=vpc,
             vpc_cidr="10.0.0.0/16", access=PrivateAccess(domain="example.internal",
-            client_vpn=ClientVpn()), admin_groups=["spark-admins"])
+            client_vpn=ClientVpn()))
 
     :param platform: the EKS platform that runs the server (built here or imported).
     :param event_logs: the store the server reads.
@@ -119,8 +119,10 @@ class SparkHistoryServer(Construct):
     :param access: private HTTPS access. Default: - ``PrivateAccess()``, which needs a domain.
     :param alb: ``AlbProvider.AUTO_MODE`` or ``AlbProvider.CONTROLLER``. Default: - the
         controller for a node-group platform built here, Auto Mode otherwise.
-    :param admin_groups: groups that see every application (UI ACLs on). Default: - none; ACLs
-        off.
+    :param admin_groups: refused when not empty: Spark's UI ACLs need an authentication filter,
+        which this construct does not install, and without one everyone who reaches the UI sees
+        every application. Default: - none; the UI is open to anyone reaching it through the VPN
+        or the VPC.
     :param read_only: the server's role cannot write or delete. Default: - True.
     :param compaction_files_to_retain: event-log compaction (rewrites and deletes files).
         Default: - off.
@@ -525,8 +527,18 @@ def _validate(
         else:
             parsed = choice
             _check_alb_fits_compute(check, alb, parsed, getattr(platform, "compute", None))
-    if check.rule("admin_groups", admin_groups, rules.string_list("spark-admins")):
-        check.each("admin_groups", admin_groups, rules.ui_group)
+    if check.rule("admin_groups", admin_groups, rules.string_list("spark-admins")) and check.each(
+        "admin_groups", admin_groups, rules.ui_group
+    ):
+        if list(admin_groups):
+            check.add(
+                "admin_groups",
+                list(admin_groups),
+                "Spark's UI ACLs only act on an authenticated user, which an authentication "
+                "filter (spark.ui.filters) sets; this construct installs none, and without one "
+                "Spark lets every request through, so admin groups would protect nothing. Leave "
+                "admin_groups empty and limit who reaches the UI (the VPN, the VPC's routes)",
+            )
     check.rule("read_only", read_only, rules.boolean)
     check.rule("cleaner", cleaner, rules.boolean)
     check.rule(

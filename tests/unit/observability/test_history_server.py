@@ -287,15 +287,16 @@ def test_deployment_is_pinned_non_root_read_only_and_schema_valid(app: ShsApp) -
         assert manifest_errors(obj, versions.DEFAULT_KUBERNETES_VERSION) == [], obj["kind"]
 
 
-def test_server_reads_with_web_identity_compaction_and_cleaner_off_acls_on(app: ShsApp) -> None:
+def test_server_reads_with_web_identity_compaction_and_cleaner_off_no_acls(app: ShsApp) -> None:
     opts = _history_opts(app)
     assert (
         opts["spark.hadoop.fs.s3a.aws.credentials.provider"] == versions.S3A_WEB_IDENTITY_PROVIDER
     )
     assert opts["spark.history.fs.cleaner.enabled"] == "false"
     assert "spark.history.fs.eventLog.rolling.maxFilesToRetain" not in opts
-    assert opts["spark.history.ui.acls.enable"] == "true"
-    assert opts["spark.history.ui.admin.acls.groups"] == "spark-admins"
+    # No authentication filter, so no ACLs that would claim a protection they do not give.
+    assert not any(key.startswith("spark.history.ui.acls") for key in opts)
+    assert "spark.ui.filters" not in opts
     account = next(o for o in app.manifests() if o["kind"] == "ServiceAccount")
     assert "HistoryServerRole" in account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
 
@@ -497,6 +498,15 @@ def test_reports_every_problem_at_once() -> None:
         "admin_groups",
         "cleaner",
     ]
+
+
+def test_fails_when_admin_groups_are_given_without_an_authentication_filter() -> None:
+    with pytest.raises(
+        EmrBurstError,
+        match=r"admin_groups = \['spark-admins'\]: Spark's UI ACLs only act on an authenticated "
+        r"user.*Spark lets every request through",
+    ):
+        _server(admin_groups=["spark-admins"])
 
 
 def test_writable_role_allows_compaction() -> None:
