@@ -252,6 +252,7 @@ class SparkHistoryServer(Construct):
             ttl=cdk.Duration.minutes(5),
         )
         self.client_vpn: ec2.ClientVpnEndpoint | None = None
+        self.vpn_security_group: ec2.SecurityGroup | None = None
         if access.client_vpn is not None:
             self.client_vpn = self._client_vpn(access.client_vpn, vpc, vpc_cidr, removal)
 
@@ -394,6 +395,22 @@ class SparkHistoryServer(Construct):
             retention=logs.RetentionDays.ONE_YEAR,
             removal_policy=removal,
         )
+        # Its own group: VPN users reach HTTPS in the VPC and the VPC's resolver, nothing else (the
+        # VPC's default group would let them reach every port of every address).
+        resolver = f"{_resolver_address(vpc_cidr)}/32"
+        self.vpn_security_group = ec2.SecurityGroup(
+            self,
+            "ClientVpnSecurityGroup",
+            vpc=vpc,
+            description="Client VPN: HTTPS to the VPC and DNS to its resolver only",
+            allow_all_outbound=False,
+        )
+        for peer, port, what in (
+            (vpc_cidr, ec2.Port.tcp(443), "HTTPS to the VPC"),
+            (resolver, ec2.Port.udp(53), "DNS to the VPC resolver"),
+            (resolver, ec2.Port.tcp(53), "DNS over TCP to the VPC resolver"),
+        ):
+            self.vpn_security_group.add_egress_rule(ec2.Peer.ipv4(peer), port, what)
         endpoint = ec2.ClientVpnEndpoint(
             self,
             "ClientVpn",
@@ -407,6 +424,7 @@ class SparkHistoryServer(Construct):
             port=ec2.VpnPort.HTTPS,
             dns_servers=[_resolver_address(vpc_cidr)],
             vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            security_groups=[self.vpn_security_group],
             description=f"Private access to {self.url}",
             # Authorized for the VPC's own range only (never 0.0.0.0/0), given as the literal
             # CIDR rather than the VPC's attribute.

@@ -398,6 +398,24 @@ def test_client_vpn_is_mutual_tls_logged_and_scoped_to_the_vpc(app: ShsApp) -> N
 # --- bad input -------------------------------------------------------------------------------
 
 
+def test_client_vpn_users_reach_only_https_in_the_vpc_and_its_resolver(app: ShsApp) -> None:
+    (endpoint,) = app.resources("AWS::EC2::ClientVpnEndpoint").values()
+    (group_ref,) = endpoint["Properties"]["SecurityGroupIds"]
+    group_id = group_ref["Fn::GetAtt"][0]
+    group = app.json["Resources"][group_id]
+    assert group["Type"] == "AWS::EC2::SecurityGroup"
+    assert "SecurityGroupIngress" not in group["Properties"]
+    egress = sorted(
+        (r["IpProtocol"], r["CidrIp"], r["FromPort"], r["ToPort"])
+        for r in group["Properties"]["SecurityGroupEgress"]
+    )
+    assert egress == [
+        ("tcp", "10.0.0.0/16", 443, 443),
+        ("tcp", "10.0.0.2/32", 53, 53),
+        ("udp", "10.0.0.2/32", 53, 53),
+    ]
+
+
 def test_fails_when_log_directory_has_no_trailing_slash() -> None:
     stack = new_stack("Bad")
     with pytest.raises(EmrBurstError, match=r"log_directory = 'spark-events': end the directory"):
