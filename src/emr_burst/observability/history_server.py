@@ -452,9 +452,7 @@ def _resolver_address(vpc_cidr: str) -> str:
     return str(ipaddress.IPv4Network(vpc_cidr).network_address + 2)
 
 
-def _check_alb_fits_compute(
-    check: Checker, alb: Any, parsed: AlbProvider, compute: Any
-) -> None:
+def _check_alb_fits_compute(check: Checker, alb: Any, parsed: AlbProvider, compute: Any) -> None:
     """Auto Mode's built-in ALB exists only on Auto Mode clusters, and the Load Balancer
     Controller must not run beside it there. Imported platforms (compute unknown) pass."""
     if parsed is AlbProvider.CONTROLLER and isinstance(compute, AutoModeCompute):
@@ -545,18 +543,18 @@ def _validate(
         else:
             parsed = choice
             _check_alb_fits_compute(check, alb, parsed, getattr(platform, "compute", None))
-    if check.rule("admin_groups", admin_groups, rules.string_list("spark-admins")) and check.each(
-        "admin_groups", admin_groups, rules.ui_group
-    ):
-        if list(admin_groups):
-            check.add(
-                "admin_groups",
-                list(admin_groups),
-                "Spark's UI ACLs only act on an authenticated user, which an authentication "
-                "filter (spark.ui.filters) sets; this construct installs none, and without one "
-                "Spark lets every request through, so admin groups would protect nothing. Leave "
-                "admin_groups empty and limit who reaches the UI (the VPN, the VPC's routes)",
-            )
+    groups_ok = check.rule(
+        "admin_groups", admin_groups, rules.string_list("spark-admins")
+    ) and check.each("admin_groups", admin_groups, rules.ui_group)
+    if groups_ok and list(admin_groups):
+        check.add(
+            "admin_groups",
+            list(admin_groups),
+            "Spark's UI ACLs only act on an authenticated user, which an authentication "
+            "filter (spark.ui.filters) sets; this construct installs none, and without one "
+            "Spark lets every request through, so admin groups would protect nothing. Leave "
+            "admin_groups empty and limit who reaches the UI (the VPN, the VPC's routes)",
+        )
     check.rule("read_only", read_only, rules.boolean)
     check.rule("cleaner", cleaner, rules.boolean)
     check.rule(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -21,6 +22,7 @@ from emr_burst.observability import (
     SparkEventLogs,
     SparkHistoryServer,
 )
+from emr_burst.observability import manifests as m
 from emr_burst.observability.event_logs import normalised
 from tests.harness.checks import NAG_PACKS, flatten_named, manifest_errors, nag_findings
 from tests.unit.emr_eks.eks_app import imported_platform, layer, new_stack, vpc
@@ -172,9 +174,7 @@ def test_other_account_writes_only_through_bucket_and_key_policies(app: ShsApp) 
         for s in policy["Properties"]["PolicyDocument"]["Statement"]
         if OTHER_ACCOUNT in json.dumps(s.get("Principal", {}))
     ]
-    by_resource = {
-        flatten_named(s["Resource"]): sorted(_list(s["Action"])) for s in statements
-    }
+    by_resource = {flatten_named(s["Resource"]): sorted(_list(s["Action"])) for s in statements}
     bucket = "<EventLogsBucketEA9BF684.Arn>"
     assert by_resource == {
         f"{bucket}/spark-events/*": sorted(
@@ -285,6 +285,36 @@ def test_deployment_is_pinned_non_root_read_only_and_schema_valid(app: ShsApp) -
     assert versions.AWS_JAVA_SDK_BUNDLE_SHA1 in script
     for obj in app.manifests():
         assert manifest_errors(obj, versions.DEFAULT_KUBERNETES_VERSION) == [], obj["kind"]
+
+
+def test_jar_download_streams_and_checks_every_jar(tmp_path: Any) -> None:
+    """The init container's script, run here against local files: it hashes while it writes,
+    never reads a whole jar at once, and removes a jar whose checksum is wrong."""
+    good = tmp_path / "src" / "good.jar"
+    bad = tmp_path / "src" / "bad.jar"
+    good.parent.mkdir()
+    payload = b"x" * (3 * m.DOWNLOAD_CHUNK + 17)
+    good.write_bytes(payload)
+    bad.write_bytes(b"tampered")
+    out = tmp_path / "jars"
+    out.mkdir()
+    script = m.fetch_jars_script([(good.as_uri(), hashlib.sha1(payload).hexdigest())], str(out))
+    assert ".read()" not in script
+    assert f".read({m.DOWNLOAD_CHUNK})" in script
+    exec(compile(script, "fetch", "exec"), {})
+    assert (out / "good.jar").read_bytes() == payload
+    script = m.fetch_jars_script([(bad.as_uri(), "0" * 40)], str(out))
+    with pytest.raises(SystemExit, match="checksum mismatch"):
+        exec(compile(script, "fetch", "exec"), {})
+    assert not (out / "bad.jar").exists()
+    volumes = {v["name"]: v for v in _deployment_spec()["volumes"]}
+    assert volumes["jars"]["emptyDir"]["sizeLimit"] == "1Gi"
+
+
+def _deployment_spec() -> dict[str, Any]:
+    settings = m.ServerSettings("s3a://b/spark-events/", "us-east-1", (), None, False)
+    spec: dict[str, Any] = m.deployment(settings)["spec"]["template"]["spec"]
+    return spec
 
 
 def test_server_reads_with_web_identity_compaction_and_cleaner_off_no_acls(app: ShsApp) -> None:
