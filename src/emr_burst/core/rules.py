@@ -928,6 +928,25 @@ def private_ca_arn(value: Any) -> str | None:
     return None
 
 
+_ACM_CERTIFICATE_ARN_RE = re.compile(
+    r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$"
+)
+
+
+def acm_certificate_arn(value: Any) -> str | None:
+    """An ACM certificate ARN: ``arn:aws:acm:<region>:<account>:certificate/<uuid>``."""
+    if unresolved(value):
+        return None
+    if (fix := _text(value, "arn:aws:acm:us-east-1:123456789012:certificate/<id>")) is not None:
+        return fix
+    if not _ACM_CERTIFICATE_ARN_RE.match(value):
+        return (
+            "use an ACM certificate ARN such as 'arn:aws:acm:us-east-1:123456789012:certificate/"
+            "11111111-2222-3333-4444-555555555555' (import the certificate into ACM first)"
+        )
+    return None
+
+
 def ui_group(value: Any) -> str | None:
     """A group name in a comma-separated Spark ACL list: no commas, no surrounding spaces."""
     if (fix := _text(value, "spark-admins")) is not None:

@@ -21,7 +21,7 @@ from emr_burst.core import buckets as _buckets
 from emr_burst.core import kms as _kms
 from emr_burst.core import nag as _nag
 from emr_burst.core import rules
-from emr_burst.core.errors import Checker
+from emr_burst.core.errors import Checker, EmrBurstError
 from emr_burst.core.removal import data_removal_policy
 from emr_burst.core.sdk_call import single_call
 from emr_burst.emr_eks.extension import Contribution, IJobTarget
@@ -303,8 +303,18 @@ class SparkEventLogs(Construct):
         A producer binds once: binding the same team or template twice is an error, not a no-op,
         because it usually means two stacks both think they own the wiring.
         """
-        path = target.node.path if isinstance(target, Construct) else repr(target)
         check = Checker(None, None, "", where=f"SparkEventLogs '{self.node.path}'")
+        if not isinstance(target, Construct) or not isinstance(
+            getattr(target, "namespace", None), str
+        ):
+            check.add(
+                "bind(target)",
+                target,
+                "pass a SparkTeam or JobTemplate (a construct with a namespace); usually "
+                "team.add_extension(logs) calls this for you",
+            )
+            raise EmrBurstError(check.problems)
+        path = target.node.path
         if path in self._producers:
             check.add("bind(target)", path, "this producer writes here already; bind it once")
         container_logs = _container_log_prefix(target, self.bucket)

@@ -452,6 +452,23 @@ def _resolver_address(vpc_cidr: str) -> str:
     return str(ipaddress.IPv4Network(vpc_cidr).network_address + 2)
 
 
+def _check_private_subnets(check: Checker, vpc: ec2.IVpc) -> None:
+    """The ALB, the VPN and the server's pods go in PRIVATE_WITH_EGRESS subnets: the init
+    container downloads the S3A jars from Maven Central, so the subnets need a route out."""
+    try:
+        subnets = vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnets
+    except Exception:  # aws-cdk-lib raises a plain jsii error when there is no such group
+        subnets = []
+    if not subnets:
+        check.add(
+            "vpc",
+            vpc.node.path if isinstance(vpc, Construct) else vpc,
+            "the VPC has no PRIVATE_WITH_EGRESS subnets; the internal ALB and the Client VPN go "
+            "there, and the server's init container needs egress (a NAT gateway) to download the "
+            "S3A jars from Maven Central; add private subnets with egress",
+        )
+
+
 def _check_alb_fits_compute(check: Checker, alb: Any, parsed: AlbProvider, compute: Any) -> None:
     """Auto Mode's built-in ALB exists only on Auto Mode clusters, and the Load Balancer
     Controller must not run beside it there. Imported platforms (compute unknown) pass."""
@@ -487,7 +504,8 @@ def _validate(
 ) -> AlbProvider:
     check_platform(check, platform)
     check.rule("event_logs", event_logs, rules.instance_of(SparkEventLogs, "SparkEventLogs(...)"))
-    check.rule("vpc", vpc, rules.interface("an ec2.IVpc", "vpc_id"))
+    if check.rule("vpc", vpc, rules.interface("an ec2.IVpc", "vpc_id")):
+        _check_private_subnets(check, vpc)
     if vpc_cidr is None or rules.unresolved(vpc_cidr):
         check.add(
             "vpc_cidr",
@@ -532,6 +550,12 @@ def _validate(
             rule = rules.disjoint_from(vpc_cidr, "the VPC") if vpc_cidr else rules.cidr
             if check.rule("access.client_vpn.client_cidr", vpn.client_cidr, rule):
                 check.rule("access.client_vpn.client_cidr", vpn.client_cidr, rules.client_vpn_cidr)
+            for field in ("server_certificate_arn", "client_root_certificate_arn"):
+                check.rule(
+                    f"access.client_vpn.{field}",
+                    getattr(vpn, field),
+                    rules.optional(rules.acm_certificate_arn),
+                )
     parsed: AlbProvider = AlbProvider.AUTO_MODE
     if alb is None:
         if isinstance(getattr(platform, "compute", None), NodeGroupCompute):

@@ -8,6 +8,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_eks_v2 as eks
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Match, Template
@@ -555,6 +556,80 @@ def test_fails_when_admin_groups_are_given_without_an_authentication_filter() ->
         r"user.*Spark lets every request through",
     ):
         _server(admin_groups=["spark-admins"])
+
+
+@pytest.mark.parametrize(
+    "arn", [5, ["arn:aws:acm:us-east-1:123456789012:certificate/x"], "not-an-arn"]
+)
+@pytest.mark.parametrize("field", ["server_certificate_arn", "client_root_certificate_arn"])
+def test_fails_on_a_vpn_certificate_that_is_not_an_acm_arn(field: str, arn: Any) -> None:
+    vpn = ClientVpn(**{field: arn})
+    with pytest.raises(EmrBurstError) as err:
+        _server(access=PrivateAccess(domain="example.internal", client_vpn=vpn))
+    (problem,) = err.value.problems
+    assert problem.prop == f"access.client_vpn.{field}"
+    assert problem.value == arn
+    assert "ACM certificate ARN" in problem.fix or "expected a string" in problem.fix
+
+
+def test_vpn_takes_imported_acm_certificates() -> None:
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+    server = _server(
+        access=PrivateAccess(
+            domain="example.internal",
+            client_vpn=ClientVpn(server_certificate_arn=arn, client_root_certificate_arn=arn),
+        )
+    )
+    assert server.client_vpn is not None
+
+
+def test_fails_when_the_vpc_has_no_private_subnets_with_egress() -> None:
+    stack = new_stack("NoEgress")
+    isolated = ec2.Vpc(
+        stack,
+        "Isolated",
+        max_azs=2,
+        nat_gateways=0,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="Public", subnet_type=ec2.SubnetType.PUBLIC),
+            ec2.SubnetConfiguration(name="Private", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+        ],
+    )
+    with pytest.raises(EmrBurstError) as err:
+        SparkHistoryServer(
+            stack,
+            "Server",
+            platform=imported_platform(stack),
+            event_logs=SparkEventLogs(stack, "Logs"),
+            vpc=isolated,
+            vpc_cidr=VPC_CIDR,
+            access=PrivateAccess(domain="example.internal"),
+        )
+    (problem,) = err.value.problems
+    assert problem.prop == "vpc"
+    assert "no PRIVATE_WITH_EGRESS subnets" in problem.fix
+    assert "Maven Central" in problem.fix
+
+
+@pytest.mark.parametrize("target", [None, "x"])
+def test_bind_fails_on_a_target_that_is_not_a_team(target: Any) -> None:
+    logs = SparkEventLogs(new_stack("Bind"), "Logs")
+    with pytest.raises(
+        EmrBurstError, match=r"bind\(target\) = .*: pass a SparkTeam or JobTemplate"
+    ):
+        logs.bind(target)
+    assert logs.producers == {}
+
+
+def test_fails_when_removal_policy_is_a_string() -> None:
+    with pytest.raises(
+        EmrBurstError, match=r"removal_policy = 'destroy': pass a cdk.RemovalPolicy"
+    ):
+        SparkEventLogs(new_stack("Removal"), "Logs", removal_policy="destroy")  # type: ignore[arg-type]
+    with pytest.raises(
+        EmrBurstError, match=r"removal_policy = 'destroy': pass a cdk.RemovalPolicy"
+    ):
+        _server(removal_policy="destroy")
 
 
 def test_writable_role_allows_compaction() -> None:
