@@ -158,7 +158,7 @@ def test_store_is_encrypted_private_owner_enforced_and_retained(app: ShsApp) -> 
 
 
 def test_directory_marker_is_written_once(app: ShsApp) -> None:
-    marker = next(iter(app.resources("Custom::AWS").values()))
+    (marker,) = app.resources("Custom::AWS").values()
     create = json.loads(flatten_named(marker["Properties"]["Create"]))
     assert create["action"] == "putObject"
     assert create["parameters"]["Key"] == "spark-events/"
@@ -409,12 +409,26 @@ def test_dns_record_points_at_the_alb_read_from_the_ingress(app: ShsApp) -> None
 
 
 def test_client_vpn_is_mutual_tls_logged_and_scoped_to_the_vpc(app: ShsApp) -> None:
+    (endpoint,) = app.resources("AWS::EC2::ClientVpnEndpoint").values()
+    (server_certificate,) = [
+        k for k in app.resources("AWS::CertificateManager::Certificate") if "VpnServer" in k
+    ]
+    assert app.json["Resources"][server_certificate]["Properties"]["DomainName"] == (
+        "vpn.example.internal"
+    )
+    # Without an own client CA, clients present certificates of the same Private CA: the client
+    # root chain is the VPN server certificate (issued by that CA), and so is the server side.
+    props = endpoint["Properties"]
+    assert props["ServerCertificateArn"] == {"Ref": server_certificate}
+    assert props["AuthenticationOptions"] == [
+        {
+            "Type": "certificate-authentication",
+            "MutualAuthentication": {"ClientRootCertificateChainArn": {"Ref": server_certificate}},
+        }
+    ]
     app.template.has_resource_properties(
         "AWS::EC2::ClientVpnEndpoint",
         {
-            "AuthenticationOptions": [
-                {"Type": "certificate-authentication", "MutualAuthentication": Match.any_value()}
-            ],
             "ClientCidrBlock": "172.16.0.0/22",
             "ConnectionLogOptions": Match.object_like({"Enabled": True}),
             "SplitTunnel": True,
@@ -581,6 +595,25 @@ def test_vpn_takes_imported_acm_certificates() -> None:
         )
     )
     assert server.client_vpn is not None
+    template = Template.from_stack(cdk.Stack.of(server))
+    template.has_resource_properties(
+        "AWS::EC2::ClientVpnEndpoint",
+        {
+            "ServerCertificateArn": arn,
+            "AuthenticationOptions": [
+                {
+                    "Type": "certificate-authentication",
+                    "MutualAuthentication": {"ClientRootCertificateChainArn": arn},
+                }
+            ],
+        },
+    )
+    # The given server certificate replaces the one the Private CA would issue.
+    assert not [
+        k
+        for k in template.find_resources("AWS::CertificateManager::Certificate")
+        if "VpnServer" in k
+    ]
 
 
 def test_fails_when_the_vpc_has_no_private_subnets_with_egress() -> None:
@@ -634,7 +667,33 @@ def test_fails_when_removal_policy_is_a_string() -> None:
 
 def test_writable_role_allows_compaction() -> None:
     server = _server(read_only=False, cleaner=True, compaction_files_to_retain=5)
-    assert server.alb is AlbProvider.AUTO_MODE
+    template = Template.from_stack(cdk.Stack.of(server))
+    role_id = cdk.Stack.of(server).get_logical_id(server.role.node.default_child)  # type: ignore[arg-type]
+    statements = [
+        s
+        for p in template.find_resources("AWS::IAM::ManagedPolicy").values()
+        if role_id in json.dumps(p["Properties"].get("Roles", []))
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    objects = [s for s in statements if "s3:PutObject" in _list(s["Action"])]
+    assert len(objects) == 1
+    assert {"s3:PutObject", "s3:DeleteObject", "s3:GetObject"} <= set(_list(objects[0]["Action"]))
+    assert flatten_named(objects[0]["Resource"]).endswith("/spark-events/*")
+    kms = {a for s in statements for a in _list(s["Action"]) if a.startswith("kms:")}
+    assert kms == {"kms:GenerateDataKey", "kms:Decrypt"}
+    manifests = [
+        o
+        for r in template.find_resources("Custom::AWSCDK-EKS-KubernetesResource").values()
+        for o in json.loads(flatten_named(r["Properties"]["Manifest"]))
+    ]
+    (deployment,) = [o for o in manifests if o["kind"] == "Deployment"]
+    env = {
+        e["name"]: e["value"]
+        for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]
+    }
+    opts = env["SPARK_HISTORY_OPTS"].split(" ")
+    assert "-Dspark.history.fs.cleaner.enabled=true" in opts
+    assert "-Dspark.history.fs.eventLog.rolling.maxFilesToRetain=5" in opts
 
 
 def test_existing_ca_is_used_and_no_ca_is_created() -> None:
