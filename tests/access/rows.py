@@ -894,7 +894,15 @@ class _Rows:
             ):
                 events = classification.get("Properties", {}).get("spark.eventLog.dir")
                 if events:
-                    done = "s3://" + str(events).split("://", 1)[1].rstrip("/") + "/spark-0000"
+                    directory = "s3://" + str(events).split("://", 1)[1].rstrip("/")
+                    done = directory + "/spark-0000"
+                    self.s3(
+                        "eks-event-log-directory-key",
+                        job,
+                        "s3:GetObject",
+                        directory,
+                        f"{lid} looks up the event-log directory's own key",
+                    )
                     for action in ("s3:GetObject", "s3:DeleteObject"):
                         self.s3(
                             "eks-event-log-rename",
@@ -916,6 +924,14 @@ class _Rows:
         uri = "s3://" + directory.split("://", 1)[1].rstrip("/")
         bucket, _, prefix = uri.removeprefix("s3://").partition("/")
         self.s3("shs-read", server, "s3:GetObject", f"{uri}/spark-0000", f"{lid} reads event logs")
+        # S3A looks the directory up as a file first: HEAD on the key without the slash.
+        self.s3(
+            "shs-read-directory-key",
+            server,
+            "s3:GetObject",
+            uri,
+            f"{lid} looks up the directory's own key (S3A getFileStatus)",
+        )
         self.add(
             "shs-list",
             server,

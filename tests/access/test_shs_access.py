@@ -29,6 +29,7 @@ def test_rows_cover_reader_writers_and_the_other_account(access: StackAccess) ->
     kinds = {row.kind for row in access.rows}
     assert {
         "shs-read",
+        "shs-read-directory-key",
         "shs-list",
         "shs-no-write",
         "shs-outside",
@@ -40,6 +41,7 @@ def test_rows_cover_reader_writers_and_the_other_account(access: StackAccess) ->
         "shs-foreign-write",
         "eks-event-log",
         "eks-event-log-rename",
+        "eks-event-log-directory-key",
         "eks-event-log-outside",
     } <= kinds
     writers = {
@@ -54,3 +56,19 @@ def test_event_log_rows_of_every_job_template_hold(access: StackAccess) -> None:
     rows = [row for row in access.rows if row.kind.startswith("eks-event-log")]
     assert len(rows) >= 4
     assert [access.problem(row) for row in rows if access.problem(row)] == []
+
+
+def test_server_and_writers_may_read_the_directory_key_without_slash(
+    access: StackAccess,
+) -> None:
+    """S3A's getFileStatus HEADs ``spark-events`` (no slash); a 403 there stops the server."""
+    rows = [
+        row
+        for row in access.rows
+        if row.kind in ("shs-read-directory-key", "eks-event-log-directory-key")
+    ]
+    assert {row.kind for row in rows} == {"shs-read-directory-key", "eks-event-log-directory-key"}
+    for row in rows:
+        assert row.resource.endswith("/spark-events"), row.resource
+        assert row.must_allow
+        assert access.problem(row) is None

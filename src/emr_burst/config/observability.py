@@ -33,7 +33,9 @@ class ObservabilityConfig:
     certificate_authority_arn: str | None = None
     client_vpn: bool = True
     client_vpn_cidr: str = "172.16.0.0/22"
-    admin_groups: tuple[str, ...] = ("spark-history-admins",)
+    #: Empty: the History Server has no authentication filter, so UI ACLs would protect nothing
+    #: (SparkHistoryServer refuses admin groups).
+    admin_groups: tuple[str, ...] = ()
     writer_accounts: tuple[str, ...] = ()
     expiration_days: int = 90
 

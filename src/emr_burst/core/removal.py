@@ -12,6 +12,8 @@ from __future__ import annotations
 import aws_cdk as cdk
 from constructs import Construct
 
+from emr_burst.core.errors import EmrBurstError, Problem
+
 REMOVE_DATA_FLAG = "emr-burst:removeDataOnDestroy"
 
 
@@ -28,6 +30,18 @@ def data_removal_policy(scope: Construct, requested: cdk.RemovalPolicy | None) -
     honoured only with the app's opt-in flag; otherwise the resource is retained and a warning says
     why.
     """
+    if requested is not None and not isinstance(requested, cdk.RemovalPolicy):
+        raise EmrBurstError(
+            [
+                Problem(
+                    scope.node.path,
+                    "removal_policy",
+                    requested,
+                    "pass a cdk.RemovalPolicy such as cdk.RemovalPolicy.DESTROY, or None to keep "
+                    "the data",
+                )
+            ]
+        )
     if requested in (None, cdk.RemovalPolicy.RETAIN, cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE):
         return requested or cdk.RemovalPolicy.RETAIN
     if data_deletion_allowed(scope):

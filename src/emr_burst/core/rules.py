@@ -875,6 +875,33 @@ def domain_name(value: Any) -> str | None:
     return None
 
 
+#: ACM takes a certificate's first domain name (its subject common name) of at most 64 octets,
+#: periods included (RFC 5280's limit on the common name).
+ACM_DOMAIN_MAX = 64
+
+
+def certificate_domain(*labels: str) -> Rule:
+    """A domain whose ``<label>.<domain>`` names, for every label, fit ACM's 64-octet limit.
+
+    The domain itself is judged by :func:`domain_name`; this rule only adds the length of the
+    certificate names built from it (``spark-history-server.<domain>``, ``vpn.<domain>``).
+    """
+
+    def rule(value: Any) -> str | None:
+        if not isinstance(value, str) or unresolved(value):
+            return None
+        longest = max((f"{label}.{value}" for label in labels), key=len)
+        if len(longest) > ACM_DOMAIN_MAX:
+            room = ACM_DOMAIN_MAX - (len(longest) - len(value))
+            return (
+                f"the certificate name {longest!r} is {len(longest)} characters; ACM takes at "
+                f"most {ACM_DOMAIN_MAX}, so use a domain of at most {room} characters"
+            )
+        return None
+
+    return rule
+
+
 def disjoint_from(other: str, what: str) -> Rule:
     """A CIDR that does not overlap ``other`` (``what`` names it in the fix)."""
 
@@ -912,6 +939,25 @@ def private_ca_arn(value: Any) -> str | None:
         return (
             "use an AWS Private CA ARN such as "
             "'arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/<id>'"
+        )
+    return None
+
+
+_ACM_CERTIFICATE_ARN_RE = re.compile(
+    r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$"
+)
+
+
+def acm_certificate_arn(value: Any) -> str | None:
+    """An ACM certificate ARN: ``arn:aws:acm:<region>:<account>:certificate/<uuid>``."""
+    if unresolved(value):
+        return None
+    if (fix := _text(value, "arn:aws:acm:us-east-1:123456789012:certificate/<id>")) is not None:
+        return fix
+    if not _ACM_CERTIFICATE_ARN_RE.match(value):
+        return (
+            "use an ACM certificate ARN such as 'arn:aws:acm:us-east-1:123456789012:certificate/"
+            "11111111-2222-3333-4444-555555555555' (import the certificate into ACM first)"
         )
     return None
 

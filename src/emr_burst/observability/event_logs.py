@@ -21,7 +21,7 @@ from emr_burst.core import buckets as _buckets
 from emr_burst.core import kms as _kms
 from emr_burst.core import nag as _nag
 from emr_burst.core import rules
-from emr_burst.core.errors import Checker
+from emr_burst.core.errors import Checker, EmrBurstError
 from emr_burst.core.removal import data_removal_policy
 from emr_burst.core.sdk_call import single_call
 from emr_burst.emr_eks.extension import Contribution, IJobTarget
@@ -180,6 +180,13 @@ class SparkEventLogs(Construct):
     def objects_arn(self) -> str:
         return self.bucket.arn_for_objects(f"{self.log_directory}*")
 
+    @property
+    def directory_key_arn(self) -> str:
+        """The directory's own key without its trailing ``/``: S3A's ``getFileStatus`` on
+        ``s3a://bucket/spark-events`` HEADs it first and treats only a 404 as "not a file", so a
+        403 there stops the History Server from starting."""
+        return self.bucket.arn_for_objects(self.log_directory.rstrip("/"))
+
     def spark_conf(self) -> dict[str, str]:
         """The ``spark-defaults`` every writer needs."""
         return {"spark.eventLog.enabled": "true", "spark.eventLog.dir": self.writer_uri}
@@ -191,11 +198,13 @@ class SparkEventLogs(Construct):
     # --- who writes ---------------------------------------------------------------------------
 
     def write_statements(self) -> list[iam.PolicyStatement]:
-        """A writer's permissions: the directory's objects, listing it, and the key."""
+        """A writer's permissions: the directory's objects, reading the directory's own key (S3A
+        looks it up), listing the directory, and the key."""
         return self._statements(WRITE_ACTIONS, ("kms:GenerateDataKey", "kms:Decrypt"))
 
     def read_statements(self) -> list[iam.PolicyStatement]:
-        """A reader's permissions: get the directory's objects, list it, decrypt. No writes."""
+        """A reader's permissions: get the directory's objects and its own key, list it, decrypt.
+        No writes."""
         return self._statements(READ_ACTIONS, ("kms:Decrypt",))
 
     def _statements(
@@ -204,6 +213,7 @@ class SparkEventLogs(Construct):
         directory = self.log_directory
         return [
             iam.PolicyStatement(actions=list(object_actions), resources=[self.objects_arn]),
+            iam.PolicyStatement(actions=["s3:GetObject"], resources=[self.directory_key_arn]),
             iam.PolicyStatement(
                 actions=["s3:ListBucket"],
                 resources=[self.bucket.bucket_arn],
@@ -258,7 +268,7 @@ class SparkEventLogs(Construct):
         check.raise_if_any()
         self._writer_accounts.append(account)
         principal = iam.AccountPrincipal(account)
-        for statement in self.write_statements()[:2]:
+        for statement in self.write_statements()[:3]:
             self.bucket.add_to_resource_policy(
                 iam.PolicyStatement(
                     principals=[principal],
@@ -293,8 +303,18 @@ class SparkEventLogs(Construct):
         A producer binds once: binding the same team or template twice is an error, not a no-op,
         because it usually means two stacks both think they own the wiring.
         """
-        path = target.node.path if isinstance(target, Construct) else repr(target)
         check = Checker(None, None, "", where=f"SparkEventLogs '{self.node.path}'")
+        if not isinstance(target, Construct) or not isinstance(
+            getattr(target, "namespace", None), str
+        ):
+            check.add(
+                "bind(target)",
+                target,
+                "pass a SparkTeam or JobTemplate (a construct with a namespace); usually "
+                "team.add_extension(logs) calls this for you",
+            )
+            raise EmrBurstError(check.problems)
+        path = target.node.path
         if path in self._producers:
             check.add("bind(target)", path, "this producer writes here already; bind it once")
         container_logs = _container_log_prefix(target, self.bucket)

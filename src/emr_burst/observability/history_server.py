@@ -31,7 +31,7 @@ from emr_burst.core import rules, versions
 from emr_burst.core.errors import Checker
 from emr_burst.core.iam import ManagedPolicyRole
 from emr_burst.core.removal import data_removal_policy
-from emr_burst.emr_eks.compute import NodeGroupCompute
+from emr_burst.emr_eks.compute import AutoModeCompute, NodeGroupCompute
 from emr_burst.emr_eks.imported import check_platform
 from emr_burst.emr_eks.interfaces import IEmrEksPlatform
 from emr_burst.emr_eks.job_role import web_identity_trust_document
@@ -40,6 +40,10 @@ from emr_burst.observability import manifests as m
 from emr_burst.observability.event_logs import SparkEventLogs
 
 HOST_LABEL = "spark-history-server"
+#: The subject common name of a CA the construct creates (see ``_root_ca``).
+CA_COMMON_NAME = "Spark History Server CA"
+#: What ACM needs on a Private CA to renew the certificates it issued from it.
+ACM_RENEWAL_ACTIONS = ("IssueCertificate", "GetCertificate", "ListPermissions")
 #: How long CloudFormation waits for the controller to give the Ingress its ALB.
 ALB_WAIT = cdk.Duration.minutes(10)
 
@@ -79,7 +83,10 @@ class PrivateAccess:
 
     :param domain: the private domain (a Route 53 private hosted zone is created for it).
     :param certificate_authority_arn: an existing AWS Private CA that issues the certificate.
-        Default: - a new general-purpose root CA (billed monthly per CA: about 400 USD).
+        It must grant ``acm.amazonaws.com`` IssueCertificate, GetCertificate and ListPermissions
+        (``aws acm-pca create-permission``), or ACM cannot renew the certificates and they expire.
+        Default: - a new general-purpose root CA (billed monthly per CA: about 400 USD), with that
+        permission.
     :param client_vpn: Default: - none; the UI is reachable from the VPC and networks routed to it.
     """
 
@@ -102,7 +109,7 @@ class SparkHistoryServer(Construct):
         logs = SparkEventLogs(self, "EventLogs")
         SparkHistoryServer(self, "HistoryServer", platform=platform, event_logs=logs, vpc=vpc,
             vpc_cidr="10.0.0.0/16", access=PrivateAccess(domain="example.internal",
-            client_vpn=ClientVpn()), admin_groups=["spark-admins"])
+            client_vpn=ClientVpn()))
 
     :param platform: the EKS platform that runs the server (built here or imported).
     :param event_logs: the store the server reads.
@@ -112,8 +119,10 @@ class SparkHistoryServer(Construct):
     :param access: private HTTPS access. Default: - ``PrivateAccess()``, which needs a domain.
     :param alb: ``AlbProvider.AUTO_MODE`` or ``AlbProvider.CONTROLLER``. Default: - the
         controller for a node-group platform built here, Auto Mode otherwise.
-    :param admin_groups: groups that see every application (UI ACLs on). Default: - none; ACLs
-        off.
+    :param admin_groups: refused when not empty: Spark's UI ACLs need an authentication filter,
+        which this construct does not install, and without one everyone who reaches the UI sees
+        every application. Default: - none; the UI is open to anyone reaching it through the VPN
+        or the VPC.
     :param read_only: the server's role cannot write or delete. Default: - True.
     :param compaction_files_to_retain: event-log compaction (rewrites and deletes files).
         Default: - off.
@@ -170,6 +179,7 @@ class SparkHistoryServer(Construct):
         )
         self.role = self._role(platform, stack, read_only=read_only)
         self._activation: acmpca.CfnCertificateAuthorityActivation | None = None
+        self.ca_permission: acmpca.CfnPermission | None = None
         self.certificate_authority_arn = access.certificate_authority_arn or self._root_ca()
         authority = acmpca.CertificateAuthority.from_certificate_authority_arn(
             self, "Authority", self.certificate_authority_arn
@@ -242,6 +252,7 @@ class SparkHistoryServer(Construct):
             ttl=cdk.Duration.minutes(5),
         )
         self.client_vpn: ec2.ClientVpnEndpoint | None = None
+        self.vpn_security_group: ec2.SecurityGroup | None = None
         if access.client_vpn is not None:
             self.client_vpn = self._client_vpn(access.client_vpn, vpc, vpc_cidr, removal)
 
@@ -288,7 +299,9 @@ class SparkHistoryServer(Construct):
             key_algorithm="RSA_2048",
             signing_algorithm="SHA256WITHRSA",
             subject=acmpca.CfnCertificateAuthority.SubjectProperty(
-                common_name=f"Spark History Server CA ({self.domain})"[:64],
+                # Fixed, not derived from the domain: a change of the subject replaces the CA,
+                # and the retained old one keeps billing.
+                common_name=CA_COMMON_NAME,
                 organization="emr-burst",
             ),
             usage_mode="GENERAL_PURPOSE",
@@ -302,6 +315,15 @@ class SparkHistoryServer(Construct):
             signing_algorithm="SHA256WITHRSA",
             template_arn=f"arn:{cdk.Aws.PARTITION}:acm-pca:::template/RootCACertificate/V1",
             validity=acmpca.CfnCertificate.ValidityProperty(type="YEARS", value=10),
+        )
+        # ACM renews the private certificates it issued from this CA (ALB, VPN) only with these
+        # three permissions; without them the certificates expire.
+        self.ca_permission = acmpca.CfnPermission(
+            self,
+            "RootCaAcmPermission",
+            certificate_authority_arn=ca.attr_arn,
+            principal="acm.amazonaws.com",
+            actions=list(ACM_RENEWAL_ACTIONS),
         )
         self._activation = acmpca.CfnCertificateAuthorityActivation(
             self,
@@ -373,6 +395,22 @@ class SparkHistoryServer(Construct):
             retention=logs.RetentionDays.ONE_YEAR,
             removal_policy=removal,
         )
+        # Its own group: VPN users reach HTTPS in the VPC and the VPC's resolver, nothing else (the
+        # VPC's default group would let them reach every port of every address).
+        resolver = f"{_resolver_address(vpc_cidr)}/32"
+        self.vpn_security_group = ec2.SecurityGroup(
+            self,
+            "ClientVpnSecurityGroup",
+            vpc=vpc,
+            description="Client VPN: HTTPS to the VPC and DNS to its resolver only",
+            allow_all_outbound=False,
+        )
+        for peer, port, what in (
+            (vpc_cidr, ec2.Port.tcp(443), "HTTPS to the VPC"),
+            (resolver, ec2.Port.udp(53), "DNS to the VPC resolver"),
+            (resolver, ec2.Port.tcp(53), "DNS over TCP to the VPC resolver"),
+        ):
+            self.vpn_security_group.add_egress_rule(ec2.Peer.ipv4(peer), port, what)
         endpoint = ec2.ClientVpnEndpoint(
             self,
             "ClientVpn",
@@ -386,6 +424,7 @@ class SparkHistoryServer(Construct):
             port=ec2.VpnPort.HTTPS,
             dns_servers=[_resolver_address(vpc_cidr)],
             vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            security_groups=[self.vpn_security_group],
             description=f"Private access to {self.url}",
             # Authorized for the VPC's own range only (never 0.0.0.0/0), given as the literal
             # CIDR rather than the VPC's attribute.
@@ -413,6 +452,42 @@ def _resolver_address(vpc_cidr: str) -> str:
     return str(ipaddress.IPv4Network(vpc_cidr).network_address + 2)
 
 
+def _check_private_subnets(check: Checker, vpc: ec2.IVpc) -> None:
+    """The ALB, the VPN and the server's pods go in PRIVATE_WITH_EGRESS subnets: the init
+    container downloads the S3A jars from Maven Central, so the subnets need a route out."""
+    try:
+        subnets = vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnets
+    except Exception:  # aws-cdk-lib raises a plain jsii error when there is no such group
+        subnets = []
+    if not subnets:
+        check.add(
+            "vpc",
+            vpc.node.path if isinstance(vpc, Construct) else vpc,
+            "the VPC has no PRIVATE_WITH_EGRESS subnets; the internal ALB and the Client VPN go "
+            "there, and the server's init container needs egress (a NAT gateway) to download the "
+            "S3A jars from Maven Central; add private subnets with egress",
+        )
+
+
+def _check_alb_fits_compute(check: Checker, alb: Any, parsed: AlbProvider, compute: Any) -> None:
+    """Auto Mode's built-in ALB exists only on Auto Mode clusters, and the Load Balancer
+    Controller must not run beside it there. Imported platforms (compute unknown) pass."""
+    if parsed is AlbProvider.CONTROLLER and isinstance(compute, AutoModeCompute):
+        check.add(
+            "alb",
+            alb,
+            "the platform runs EKS Auto Mode, whose built-in load balancing makes the ALB; use "
+            "AlbProvider.AUTO_MODE (or leave alb unset) instead of installing the controller",
+        )
+    elif parsed is AlbProvider.AUTO_MODE and isinstance(compute, NodeGroupCompute):
+        check.add(
+            "alb",
+            alb,
+            "the platform runs node groups, where nothing serves Auto Mode's IngressClass; use "
+            "AlbProvider.CONTROLLER (or leave alb unset) for the AWS Load Balancer Controller",
+        )
+
+
 def _validate(
     check: Checker,
     *,
@@ -429,7 +504,8 @@ def _validate(
 ) -> AlbProvider:
     check_platform(check, platform)
     check.rule("event_logs", event_logs, rules.instance_of(SparkEventLogs, "SparkEventLogs(...)"))
-    check.rule("vpc", vpc, rules.interface("an ec2.IVpc", "vpc_id"))
+    if check.rule("vpc", vpc, rules.interface("an ec2.IVpc", "vpc_id")):
+        _check_private_subnets(check, vpc)
     if vpc_cidr is None or rules.unresolved(vpc_cidr):
         check.add(
             "vpc_cidr",
@@ -450,8 +526,18 @@ def _validate(
                 "HTTPS needs a domain for the certificate and the private hosted zone, e.g. "
                 "PrivateAccess(domain='example.internal')",
             )
-        else:
-            check.rule("access.domain", access.domain, rules.domain_name)
+        elif check.rule("access.domain", access.domain, rules.domain_name):
+            vpn_label = (
+                ("vpn",)
+                if isinstance(access.client_vpn, ClientVpn)
+                and access.client_vpn.server_certificate_arn is None
+                else ()
+            )
+            check.rule(
+                "access.domain",
+                access.domain,
+                rules.certificate_domain(HOST_LABEL, *vpn_label),
+            )
         check.rule(
             "access.certificate_authority_arn",
             access.certificate_authority_arn,
@@ -464,6 +550,12 @@ def _validate(
             rule = rules.disjoint_from(vpc_cidr, "the VPC") if vpc_cidr else rules.cidr
             if check.rule("access.client_vpn.client_cidr", vpn.client_cidr, rule):
                 check.rule("access.client_vpn.client_cidr", vpn.client_cidr, rules.client_vpn_cidr)
+            for field in ("server_certificate_arn", "client_root_certificate_arn"):
+                check.rule(
+                    f"access.client_vpn.{field}",
+                    getattr(vpn, field),
+                    rules.optional(rules.acm_certificate_arn),
+                )
     parsed: AlbProvider = AlbProvider.AUTO_MODE
     if alb is None:
         if isinstance(getattr(platform, "compute", None), NodeGroupCompute):
@@ -474,8 +566,19 @@ def _validate(
             check.add("alb", alb, choice)
         else:
             parsed = choice
-    if check.rule("admin_groups", admin_groups, rules.string_list("spark-admins")):
-        check.each("admin_groups", admin_groups, rules.ui_group)
+            _check_alb_fits_compute(check, alb, parsed, getattr(platform, "compute", None))
+    groups_ok = check.rule(
+        "admin_groups", admin_groups, rules.string_list("spark-admins")
+    ) and check.each("admin_groups", admin_groups, rules.ui_group)
+    if groups_ok and list(admin_groups):
+        check.add(
+            "admin_groups",
+            list(admin_groups),
+            "Spark's UI ACLs only act on an authenticated user, which an authentication "
+            "filter (spark.ui.filters) sets; this construct installs none, and without one "
+            "Spark lets every request through, so admin groups would protect nothing. Leave "
+            "admin_groups empty and limit who reaches the UI (the VPN, the VPC's routes)",
+        )
     check.rule("read_only", read_only, rules.boolean)
     check.rule("cleaner", cleaner, rules.boolean)
     check.rule(

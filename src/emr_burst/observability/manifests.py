@@ -17,6 +17,11 @@ SERVICE_PORT = 80
 JARS_DIR = "/opt/spark/extra-jars"
 _LABELS = {"app.kubernetes.io/name": NAME, "app.kubernetes.io/managed-by": "emr-burst"}
 _MAVEN = "https://repo1.maven.org/maven2"
+#: Bytes the init container reads at a time while downloading a jar.
+DOWNLOAD_CHUNK = 1 << 20
+#: Room for the downloaded jars: the SDK bundle alone is hundreds of megabytes, so 1Gi leaves
+#: headroom for a version bump.
+JARS_VOLUME_LIMIT = "1Gi"
 
 
 @dataclass(frozen=True)
@@ -47,17 +52,26 @@ def s3a_jars() -> list[tuple[str, str]]:
 
 def fetch_jars_script(jars: Sequence[tuple[str, str]], directory: str) -> str:
     """A Python program (the Spark image ships Python 3) that downloads each jar and refuses it
-    unless its SHA-1 matches the pinned one."""
+    unless its SHA-1 matches the pinned one.
+
+    It streams in chunks of ``DOWNLOAD_CHUNK`` bytes into the hash and the file, so memory stays
+    flat however big the jar (the SDK bundle is hundreds of megabytes; the init container's limit
+    is 512Mi), and deletes a file whose checksum does not match.
+    """
     return "\n".join(
         [
             "import hashlib, os, sys, urllib.request",
             f"jars = {json.dumps([list(j) for j in jars])}",
             "for url, sha1 in jars:",
-            "    data = urllib.request.urlopen(url, timeout=120).read()",
-            "    if hashlib.sha1(data).hexdigest() != sha1:",
+            f"    path = os.path.join({directory!r}, url.rsplit('/', 1)[1])",
+            "    digest = hashlib.sha1()",
+            "    with urllib.request.urlopen(url, timeout=120) as src, open(path, 'wb') as out:",
+            f"        while chunk := src.read({DOWNLOAD_CHUNK}):",
+            "            digest.update(chunk)",
+            "            out.write(chunk)",
+            "    if digest.hexdigest() != sha1:",
+            "        os.remove(path)",
             "        sys.exit('checksum mismatch: ' + url)",
-            f"    with open(os.path.join({directory!r}, url.rsplit('/', 1)[1]), 'wb') as out:",
-            "        out.write(data)",
         ]
     )
 
@@ -174,7 +188,7 @@ def deployment(
                         }
                     ],
                     "volumes": [
-                        {"name": "jars", "emptyDir": {"sizeLimit": "512Mi"}},
+                        {"name": "jars", "emptyDir": {"sizeLimit": JARS_VOLUME_LIMIT}},
                         {"name": "logs", "emptyDir": {"sizeLimit": "1Gi"}},
                         {"name": "tmp", "emptyDir": {"sizeLimit": "2Gi"}},
                     ],

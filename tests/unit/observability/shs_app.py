@@ -57,7 +57,6 @@ def shs_app(writer_accounts: list[str] | None = None) -> ShsApp:
         vpc=vpc(stack),
         vpc_cidr=VPC_CIDR,
         access=PrivateAccess(domain="example.internal", client_vpn=ClientVpn()),
-        admin_groups=["spark-admins"],
     )
     teams = []
     for name in ("datascience-cluster-v", "analytics-cluster-v"):
