@@ -543,10 +543,12 @@ def lake_formation_grants_are_chained(template: Template) -> list[str]:
             )
     if not problems:
         # One head, one predecessor and one follower each: a single chain unless there is a cycle.
-        seen, current = [], heads[0]
+        seen: list[str] = []
+        current: str | None = heads[0]
         while current is not None and current not in seen:
             seen.append(current)
-            current = (followers.get(current) or [None])[0]
+            next_grants = followers.get(current, [])
+            current = next_grants[0] if next_grants else None
         if len(seen) != len(grants):
             missing = sorted(members - set(seen))
             problems.append(

@@ -250,8 +250,8 @@ def test_grants_chained_rule_catches_grants_created_in_parallel(stack: str) -> N
     parallel = copy.deepcopy(good)
     last = parallel["Resources"][grants[-1]]
     last["DependsOn"] = [d for d in last["DependsOn"] if d not in grants]
-    problems = rules.lake_formation_grants_are_chained(parallel)
-    assert len(problems) == 1 and "wait for no other grant" in problems[0], problems
+    (problem,) = rules.lake_formation_grants_are_chained(parallel)
+    assert "wait for no other grant" in problem
 
     # The last grant waits for the first instead: two grants follow the first in parallel.
     forked = copy.deepcopy(good)
