@@ -26,7 +26,7 @@ from emr_burst.emr_eks.job_template import JobDriver, JobTemplate
 from emr_burst.emr_eks.namespace import KubernetesNamespace
 from emr_burst.emr_eks.platform import IEmrEksPlatform
 from emr_burst.emr_eks.team import DynamicAllocation, SparkTeam
-from emr_burst.governance.catalog import ProducerShare, construct_name
+from emr_burst.governance.catalog import ProducerShare, check_share, construct_name
 from emr_burst.governance.settings import DEFAULT_SESSION_TAG_VALUE
 
 #: The request tag EMR on EKS sets when its query engine role assumes a job role.
@@ -147,8 +147,7 @@ class LakeFormationFgac(Construct):
     ) -> None:
         check = Checker(scope, construct_id, "LakeFormationFgac")
         check_platform(check, platform)
-        if not isinstance(share, ProducerShare):
-            check.add("share", share, "pass the producer's ProducerShare (producer.share)")
+        check_share(check, "share", share)
         check.rule("consumer_database", consumer_database, rules.glue_name)
         user_ok = check.rule("user_namespace", user_namespace, rules.namespace)
         secure_ok = check.rule("secure_namespace", secure_namespace, rules.namespace)
