@@ -66,6 +66,6 @@ def grant(
     stack = cdk.Stack.of(scope)
     previous = _LAST_GRANT.get(stack)
     if previous is not None:
-        grant_.add_dependency(previous)
+        grant_.node.add_dependency(previous)
     _LAST_GRANT[stack] = grant_
     return grant_
