@@ -502,6 +502,61 @@ def lake_formation_settings_come_first(template: Template) -> list[str]:
     return problems
 
 
+def lake_formation_grants_are_chained(template: Template) -> list[str]:
+    """Lake Formation can fail ``PrincipalPermissions`` that CloudFormation creates in parallel
+    (AlreadyExists): the grants of a template form one DependsOn chain, each waiting directly for
+    the one before it, so no two are ever created at the same time."""
+    grants = [lid for lid, _ in _resources(template, "AWS::LakeFormation::PrincipalPermissions")]
+    if len(grants) < 2:
+        return []
+    resources = template.get("Resources", {})
+    members = set(grants)
+    previous: dict[str, list[str]] = {}
+    for logical_id in grants:
+        depends_on = resources[logical_id].get("DependsOn", []) or []
+        if isinstance(depends_on, str):
+            depends_on = [depends_on]
+        previous[logical_id] = sorted(set(depends_on) & members)
+    problems = []
+    heads = [lid for lid in grants if not previous[lid]]
+    if len(heads) != 1:
+        problems.append(
+            f"grants {heads or grants} wait for no other grant; CloudFormation may create them "
+            "in parallel and Lake Formation can answer AlreadyExists. Make every grant but the "
+            "first depend on the grant before it."
+        )
+    for logical_id in grants:
+        if len(previous[logical_id]) > 1:
+            problems.append(
+                f"{logical_id}: waits for several grants {previous[logical_id]}; chain the grants "
+                "one after another (each depends on exactly the grant before it)."
+            )
+    followers: dict[str, list[str]] = {}
+    for logical_id, before in previous.items():
+        for dep in before:
+            followers.setdefault(dep, []).append(logical_id)
+    for logical_id, after in followers.items():
+        if len(after) > 1:
+            problems.append(
+                f"{logical_id}: several grants {sorted(after)} wait for it and may run in "
+                "parallel; chain them one after another."
+            )
+    if not problems:
+        # One head, one predecessor and one follower each: a single chain unless there is a cycle.
+        seen: list[str] = []
+        current: str | None = heads[0]
+        while current is not None and current not in seen:
+            seen.append(current)
+            next_grants = followers.get(current, [])
+            current = next_grants[0] if next_grants else None
+        if len(seen) != len(grants):
+            missing = sorted(members - set(seen))
+            problems.append(
+                f"grants {missing} are not on the chain that starts at {heads[0]}; chain them."
+            )
+    return problems
+
+
 def iceberg_catalogs_name_one_implementation(template: Template) -> list[str]:
     """Iceberg's SparkCatalog refuses a catalog configured with both ``type`` and
     ``catalog-impl``; the job fails when Spark loads the catalog."""
@@ -622,6 +677,7 @@ RULES: dict[str, Rule] = {
     "yunikorn-kubernetes": yunikorn_supports_the_cluster,
     "lake-formation-fgac": lake_formation_fgac_is_consistent,
     "lake-formation-settings-first": lake_formation_settings_come_first,
+    "lake-formation-grants-chained": lake_formation_grants_are_chained,
     "iceberg-catalog-implementation": iceberg_catalogs_name_one_implementation,
     "no-literal-passwords": no_literal_passwords_in_manifests,
     "secret-provider-class-after-crd": secret_provider_classes_wait_for_their_crd,

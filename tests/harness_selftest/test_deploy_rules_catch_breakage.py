@@ -6,6 +6,8 @@ import copy
 import json
 from typing import Any
 
+import pytest
+
 from tests.conftest import _reference_app
 from tests.deploy_rules import rules
 
@@ -229,6 +231,34 @@ def test_settings_rule_catches_a_grant_before_the_settings_and_default_table_gra
     del database["Properties"]["DatabaseInput"]["CreateTableDefaultPermissions"]
     (problem,) = rules.lake_formation_settings_come_first(defaults)
     assert "IAMAllowedPrincipals" in problem
+
+
+@pytest.mark.parametrize(
+    "stack", ["EmrBurstLakeFormationProducer", "EmrBurstLakeFormationConsumer"]
+)
+def test_grants_chained_rule_catches_grants_created_in_parallel(stack: str) -> None:
+    good = _reference_template(stack)
+    assert rules.lake_formation_grants_are_chained(good) == []
+    grants = [
+        lid
+        for lid, r in good["Resources"].items()
+        if r["Type"] == "AWS::LakeFormation::PrincipalPermissions"
+    ]
+    assert len(grants) >= 3, "nothing to chain"
+
+    # The last grant no longer waits for the grant before it: two grants wait for none.
+    parallel = copy.deepcopy(good)
+    last = parallel["Resources"][grants[-1]]
+    last["DependsOn"] = [d for d in last["DependsOn"] if d not in grants]
+    (problem,) = rules.lake_formation_grants_are_chained(parallel)
+    assert "wait for no other grant" in problem
+
+    # The last grant waits for the first instead: two grants follow the first in parallel.
+    forked = copy.deepcopy(good)
+    last = forked["Resources"][grants[-1]]
+    last["DependsOn"] = [d for d in last["DependsOn"] if d not in grants] + [grants[0]]
+    problems = rules.lake_formation_grants_are_chained(forked)
+    assert any("may run in parallel" in p for p in problems), problems
 
 
 def test_iceberg_rule_catches_type_and_catalog_impl_together() -> None:

@@ -134,6 +134,54 @@ class ProducerShare:
         """Every table the consumer can link to (whole or filtered)."""
         return (*self.tables, *self.filters)
 
+    def check(self, check: Checker, prop: str) -> bool:
+        """Record what is wrong with this share under ``prop``; True when it can be used.
+
+        The one check of every construct that accepts a share: an account id, a database name,
+        a list of table names and a mapping of table to filter name, each table shared one way.
+        """
+        ok = check.rule(f"{prop}.account", self.account, rules.account)
+        ok = check.rule(f"{prop}.database", self.database, rules.glue_name) and ok
+        tables: list[str] = []
+        if not _is_list(self.tables):
+            check.add(
+                f"{prop}.tables", self.tables, "pass a list of table names such as ['claims']"
+            )
+            ok = False
+        else:
+            ok = check.each(f"{prop}.tables", self.tables, rules.glue_name) and ok
+            tables = [t for t in self.tables if isinstance(t, str)]
+            ok = check.rule(f"{prop}.tables", tables, rules.distinct) and ok
+        if not isinstance(self.filters, Mapping):
+            check.add(
+                f"{prop}.filters",
+                self.filters,
+                "pass a mapping of table name to filter name such as "
+                "{'patients': 'patients_column_row_filter'}",
+            )
+            return False
+        for table, name in self.filters.items():
+            ok = check.rule(f"{prop}.filters key {table!r}", table, rules.glue_name) and ok
+            ok = check.rule(f"{prop}.filters[{table!r}]", name, rules.glue_name) and ok
+            if table in tables:
+                check.add(
+                    f"{prop}.filters[{table!r}]",
+                    name,
+                    f"table {table!r} is also shared whole (in {prop}.tables), which would show "
+                    "the consumer every column and row the filter hides; share it one way: "
+                    f"remove {table!r} from {prop}.tables or this filter",
+                )
+                ok = False
+        return ok
+
+
+def check_share(check: Checker, prop: str, share: Any) -> bool:
+    """Record what is wrong with a share passed as ``prop``; True when it can be used."""
+    if not isinstance(share, ProducerShare):
+        check.add(prop, share, "pass the producer's ProducerShare (producer.share)")
+        return False
+    return share.check(check, prop)
+
 
 def construct_name(name: str) -> str:
     """The PascalCase construct ID part of a name: ``rl_patients`` gives ``RlPatients``."""

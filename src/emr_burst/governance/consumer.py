@@ -15,8 +15,8 @@ from emr_burst.core.errors import Checker
 from emr_burst.core.removal import data_removal_policy
 from emr_burst.emr_eks.job_role import JobExecutionRole
 from emr_burst.governance import grants as _grants
-from emr_burst.governance.catalog import ProducerShare, construct_name
-from emr_burst.governance.producer import check_cross_account
+from emr_burst.governance.catalog import ProducerShare, check_share, construct_name
+from emr_burst.governance.producer import REMOVAL_POLICY, check_cross_account
 from emr_burst.governance.settings import (
     DEFAULT_SESSION_TAG_VALUE,
     LakeFormationSettings,
@@ -77,10 +77,8 @@ class LakeFormationConsumer(Construct):
     ) -> None:
         check = Checker(scope, construct_id, "LakeFormationConsumer")
         own = cdk.Stack.of(scope).account
-        share_ok = isinstance(share, ProducerShare)
-        if not share_ok:
-            check.add("share", share, "pass the producer's ProducerShare (producer.share)")
-        elif check.rule("share.account", share.account, rules.account):
+        share_ok = check_share(check, "share", share)
+        if share_ok:
             check_cross_account(check, "share.account", share.account, own)
         check.rule("database_name", database_name, rules.glue_name)
         links_ok = _check_mapping(check, "resource_links", resource_links)
@@ -118,6 +116,7 @@ class LakeFormationConsumer(Construct):
                             f"grant a resource link of this database: one of "
                             f"{', '.join(resource_links) or '(none)'}",
                         )
+        check.rule("removal_policy", removal_policy, REMOVAL_POLICY)
         check.raise_if_any()
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)

@@ -26,7 +26,7 @@ from emr_burst.emr_eks.job_template import JobDriver, JobTemplate
 from emr_burst.emr_eks.namespace import KubernetesNamespace
 from emr_burst.emr_eks.platform import IEmrEksPlatform
 from emr_burst.emr_eks.team import DynamicAllocation, SparkTeam
-from emr_burst.governance.catalog import ProducerShare, construct_name
+from emr_burst.governance.catalog import ProducerShare, check_share, construct_name
 from emr_burst.governance.settings import DEFAULT_SESSION_TAG_VALUE
 
 #: The request tag EMR on EKS sets when its query engine role assumes a job role.
@@ -35,6 +35,11 @@ SESSION_TAG_KEY = "aws:RequestTag/LakeFormationAuthorizedCaller"
 EMR_KUBERNETES_USER = "emr-containers"
 #: Name of the RBAC objects this construct creates for EMR in each namespace.
 RBAC_NAME = "emr-containers-lf-fgac"
+#: Name of the ClusterRole and ClusterRoleBinding that EMR holds cluster-wide.
+CLUSTER_RBAC_NAME = f"{RBAC_NAME}-cluster"
+#: Kubernetes' verbs for "manage": the documented lists also name kubectl commands (``describe``,
+#: ``edit``, ``annotate``, ``label``) that are no API verbs; ``update`` and ``patch`` cover them.
+MANAGE_VERBS = ("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection")
 #: The Spark catalog the job templates configure (the post's ``dev``).
 CATALOG = "dev"
 #: Iceberg's Spark runtime as EMR ships it in its images (no jar is downloaded).
@@ -142,8 +147,7 @@ class LakeFormationFgac(Construct):
     ) -> None:
         check = Checker(scope, construct_id, "LakeFormationFgac")
         check_platform(check, platform)
-        if not isinstance(share, ProducerShare):
-            check.add("share", share, "pass the producer's ProducerShare (producer.share)")
+        check_share(check, "share", share)
         check.rule("consumer_database", consumer_database, rules.glue_name)
         user_ok = check.rule("user_namespace", user_namespace, rules.namespace)
         secure_ok = check.rule("secure_namespace", secure_namespace, rules.namespace)
@@ -339,8 +343,10 @@ class LakeFormationFgac(Construct):
         )
 
     def _rbac(self) -> None:
-        """EMR's Kubernetes permissions in both namespaces (bound by RoleBindings, not cluster-wide)
-        and the cluster-scoped reads it makes (namespaces and nodes)."""
+        """EMR's Kubernetes permissions: its namespace permissions bound in both namespaces, and,
+        bound cluster-wide, reads of namespaces and nodes plus the RBAC objects (cluster roles,
+        cluster role bindings, roles, role bindings) that AWS's FGAC setup lets EMR manage so it
+        can give the system driver cross-namespace permissions (docs/lake-formation.md)."""
         subject = {
             "kind": "User",
             "name": EMR_KUBERNETES_USER,
@@ -351,7 +357,6 @@ class LakeFormationFgac(Construct):
             "name": RBAC_NAME,
             "apiGroup": "rbac.authorization.k8s.io",
         }
-        reads = {"apiGroups": [""], "resources": ["namespaces", "nodes"], "verbs": ["get", "list"]}
         self.rbac = self.secure.add_manifest(
             "Rbac",
             {
@@ -363,15 +368,15 @@ class LakeFormationFgac(Construct):
             {
                 "apiVersion": "rbac.authorization.k8s.io/v1",
                 "kind": "ClusterRole",
-                "metadata": {"name": f"{RBAC_NAME}-reads"},
-                "rules": [reads],
+                "metadata": {"name": CLUSTER_RBAC_NAME},
+                "rules": cluster_rules(),
             },
             {
                 "apiVersion": "rbac.authorization.k8s.io/v1",
                 "kind": "ClusterRoleBinding",
-                "metadata": {"name": f"{RBAC_NAME}-reads"},
+                "metadata": {"name": CLUSTER_RBAC_NAME},
                 "subjects": [subject],
-                "roleRef": {**role_ref, "name": f"{RBAC_NAME}-reads"},
+                "roleRef": {**role_ref, "name": CLUSTER_RBAC_NAME},
             },
             *(
                 {
@@ -422,7 +427,7 @@ def namespaced_rules() -> list[dict[str, Any]]:
     """What EMR on EKS does inside a namespace it runs jobs in (its documented namespace role,
     with Kubernetes' own verbs: the documented list also names kubectl commands such as
     ``describe`` that are no API verbs)."""
-    manage = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
+    manage = list(MANAGE_VERBS)
     return [
         {"apiGroups": [""], "resources": ["namespaces"], "verbs": ["get"]},
         {
@@ -454,5 +459,19 @@ def namespaced_rules() -> list[dict[str, Any]]:
             "apiGroups": ["rbac.authorization.k8s.io"],
             "resources": ["roles", "rolebindings"],
             "verbs": manage,
+        },
+    ]
+
+
+def cluster_rules() -> list[dict[str, Any]]:
+    """What EMR holds cluster-wide for FGAC: reads of namespaces and nodes, and the RBAC objects
+    of AWS's documented FGAC cluster role (cluster roles and their bindings, roles and their
+    bindings), with which EMR gives the system driver permissions across the two namespaces."""
+    return [
+        {"apiGroups": [""], "resources": ["namespaces", "nodes"], "verbs": ["get", "list"]},
+        {
+            "apiGroups": ["rbac.authorization.k8s.io"],
+            "resources": ["clusterroles", "clusterrolebindings", "roles", "rolebindings"],
+            "verbs": list(MANAGE_VERBS),
         },
     ]

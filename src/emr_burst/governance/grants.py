@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 
+import aws_cdk as cdk
 from aws_cdk import aws_lakeformation as lf
 from constructs import Construct
 
 _P = lf.CfnPrincipalPermissions
+#: The last grant created in each stack: the next one waits for it (one chain per stack).
+_LAST_GRANT: weakref.WeakKeyDictionary[cdk.Stack, _P] = weakref.WeakKeyDictionary()
 
 
 def principal(identifier: str) -> _P.DataLakePrincipalProperty:
@@ -45,8 +49,13 @@ def grant(
     grantable: bool,
 ) -> lf.CfnPrincipalPermissions:
     """``permissions`` on ``resource`` to ``principal_id``; ``grantable`` gives them with grant
-    option (what a cross-account share needs: the consumer grants them on)."""
-    return lf.CfnPrincipalPermissions(
+    option (what a cross-account share needs: the consumer grants them on).
+
+    Every grant of a stack depends on the one created before it: Lake Formation can fail
+    ``PrincipalPermissions`` created in parallel with ``AlreadyExists``, so CloudFormation creates
+    them one at a time.
+    """
+    grant_ = lf.CfnPrincipalPermissions(
         scope,
         construct_id,
         principal=principal(principal_id),
@@ -54,3 +63,9 @@ def grant(
         permissions=list(permissions),
         permissions_with_grant_option=list(permissions) if grantable else [],
     )
+    stack = cdk.Stack.of(scope)
+    previous = _LAST_GRANT.get(stack)
+    if previous is not None:
+        grant_.node.add_dependency(previous)
+    _LAST_GRANT[stack] = grant_
+    return grant_

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import aws_cdk as cdk
@@ -34,6 +34,10 @@ from emr_burst.governance.settings import (
     governed_database,
 )
 
+#: A removal policy prop: a ``cdk.RemovalPolicy`` member or ``None`` (checked before CDK sees it).
+REMOVAL_POLICY = rules.optional(
+    rules.instance_of(cdk.RemovalPolicy, "cdk.RemovalPolicy.RETAIN (or None)")
+)
 #: Prefix of the bucket that Lake Formation governs (the registered location).
 WAREHOUSE_PREFIX = "warehouse"
 #: Glue's Hive type of each Iceberg type (the table's StorageDescriptor columns).
@@ -97,9 +101,21 @@ class LakeFormationProducer(Construct):
                     check.add(f"filters[{index}]", item, "pass DataCellFilter(...)")
                     continue
                 item.check(check, f"filters[{index}]", by_name)
+                if item.name in filters_by_name:
+                    check.add(
+                        f"filters[{index}].name",
+                        item.name,
+                        "name each data cell filter once (Lake Formation keys filters by table "
+                        "and name, and each becomes one resource)",
+                    )
                 filters_by_name[item.name] = item
-        _check_names(check, "shared_tables", shared_tables, by_name, "table")
-        _check_names(check, "shared_filters", shared_filters, filters_by_name, "data cell filter")
+        if _check_names(check, "shared_tables", shared_tables, by_name, "table"):
+            check.rule("shared_tables", list(shared_tables), rules.distinct)
+        if _check_names(
+            check, "shared_filters", shared_filters, filters_by_name, "data cell filter"
+        ) and check.rule("shared_filters", list(shared_filters), rules.distinct):
+            _check_one_share_per_table(check, shared_tables, shared_filters, filters_by_name)
+        check.rule("removal_policy", removal_policy, REMOVAL_POLICY)
         check.raise_if_any()
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
@@ -342,14 +358,47 @@ def _check_tables(check: Checker, tables: Any) -> dict[str, IcebergTable]:
     return by_name
 
 
-def _check_names(check: Checker, prop: str, names: Any, known: Any, kind: str) -> None:
+def _check_names(check: Checker, prop: str, names: Any, known: Any, kind: str) -> bool:
     if not isinstance(names, (list, tuple)):
         check.add(prop, names, f"pass a list of {kind} names")
-        return
+        return False
+    ok = True
     for index, name in enumerate(names):
-        if name not in known:
+        if not isinstance(name, str) or name not in known:
             check.add(
                 f"{prop}[{index}]",
                 name,
                 f"share a {kind} this producer creates: one of {', '.join(known) or '(none)'}",
+            )
+            ok = False
+    return ok
+
+
+def _check_one_share_per_table(
+    check: Checker,
+    shared_tables: Sequence[str],
+    shared_filters: Sequence[str],
+    filters: Mapping[str, DataCellFilter],
+) -> None:
+    """Each table reaches the consumer one way: whole, or through one filter."""
+    filtered: dict[str, str] = {}
+    for index, name in enumerate(shared_filters):
+        table = filters[name].table
+        if table in filtered:
+            check.add(
+                f"shared_filters[{index}]",
+                name,
+                f"table {table!r} is already shared through filter {filtered[table]!r}; the "
+                "consumer links and grants one filter per table: share one of the two (or one "
+                "filter that combines them)",
+            )
+            continue
+        filtered[table] = name
+        if table in shared_tables:
+            check.add(
+                f"shared_filters[{index}]",
+                name,
+                f"table {table!r} is also in shared_tables, which would grant the consumer every "
+                f"column and row this filter hides; remove {table!r} from shared_tables or drop "
+                "the filter",
             )

@@ -224,15 +224,36 @@ def test_rbac_binds_emr_in_both_namespaces_and_the_peer_namespaces_reach_each_ot
         assert binding["subjects"] == [
             {"kind": "User", "name": "emr-containers", "apiGroup": "rbac.authorization.k8s.io"}
         ]
+        assert binding["roleRef"]["name"] == "emr-containers-lf-fgac"
     cluster = bindings[("ClusterRoleBinding", None)]
-    (reads,) = [
+    assert cluster["subjects"] == [
+        {"kind": "User", "name": "emr-containers", "apiGroup": "rbac.authorization.k8s.io"}
+    ]
+    (cluster_role,) = [
         o
         for o in objects
         if o["metadata"]["name"] == cluster["roleRef"]["name"] and o["kind"] == "ClusterRole"
     ]
-    assert reads["rules"] == [
-        {"apiGroups": [""], "resources": ["namespaces", "nodes"], "verbs": ["get", "list"]}
+    manage = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
+    # AWS's FGAC cluster role: EMR creates RBAC objects across namespaces for the system driver.
+    assert cluster_role["rules"] == [
+        {"apiGroups": [""], "resources": ["namespaces", "nodes"], "verbs": ["get", "list"]},
+        {
+            "apiGroups": ["rbac.authorization.k8s.io"],
+            "resources": ["clusterroles", "clusterrolebindings", "roles", "rolebindings"],
+            "verbs": manage,
+        },
     ]
+    (namespaced,) = [
+        o
+        for o in objects
+        if o["kind"] == "ClusterRole" and o["metadata"]["name"] == "emr-containers-lf-fgac"
+    ]
+    assert {
+        "apiGroups": ["rbac.authorization.k8s.io"],
+        "resources": ["roles", "rolebindings"],
+        "verbs": manage,
+    } in namespaced["rules"]
     peers = {
         o["metadata"]["namespace"]: o["spec"]["ingress"][0]["from"][0]["namespaceSelector"]
         for o in objects

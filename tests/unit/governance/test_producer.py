@@ -61,8 +61,14 @@ def test_settings_append_admit_the_consumer_and_authorize_the_emr_session_tag() 
     assert settings["AllowExternalDataFiltering"] is True
     assert settings["AuthorizedSessionTagValueList"] == ["EMR on EKS Engine"]
     assert settings["ExternalDataFilteringAllowList"] == [{"DataLakePrincipalIdentifier": CONSUMER}]
-    (admin,) = settings["Admins"]
-    assert "cfn-exec-role" in str(admin["DataLakePrincipalIdentifier"])
+    assert settings["Admins"] == [
+        {
+            "DataLakePrincipalIdentifier": {
+                "Fn::Sub": f"arn:${{AWS::Partition}}:iam::{PRODUCER}:role/"
+                f"cdk-hnb659fds-cfn-exec-role-{PRODUCER}-us-west-2"
+            }
+        }
+    ]
 
 
 def test_database_gives_new_tables_no_iam_allowed_principals_and_waits_for_the_settings() -> None:

@@ -12,6 +12,7 @@ from emr_burst.core import rules
 from emr_burst.core.errors import EmrBurstError
 from emr_burst.governance import (
     HEALTHCARE_TABLES,
+    PATIENTS_FILTER,
     DataCellFilter,
     IcebergTable,
     LakeFormationConsumer,
@@ -194,3 +195,86 @@ def test_settings_reject_a_bad_mutation_tag_and_allow_list() -> None:
             stack, "Settings", allowed_accounts=[], session_tag_value="", mutation="MERGE"
         )
     assert set(_problems(err)) == {"allowed_accounts", "session_tag_value", "mutation"}
+
+
+# --- input that used to crash (or pass) instead of an EmrBurstError ------------------------------
+
+
+def test_two_data_cell_filters_with_one_name_are_refused() -> None:
+    twin = DataCellFilter("patients_column_row_filter", "patients", "state = 'Texas'")
+    with pytest.raises(EmrBurstError) as err:
+        _producer(filters=[PATIENTS_FILTER, twin])
+    problem = _problems(err)["filters[1].name"]
+    assert problem.value == "patients_column_row_filter"
+    assert "name each data cell filter once" in problem.fix
+
+
+def test_a_filter_listed_twice_in_shared_filters_is_refused() -> None:
+    with pytest.raises(EmrBurstError) as err:
+        _producer(shared_filters=[PATIENTS_FILTER.name, PATIENTS_FILTER.name])
+    problem = _problems(err)["shared_filters"]
+    assert problem.value == [PATIENTS_FILTER.name, PATIENTS_FILTER.name]
+    assert "repeated: ['patients_column_row_filter']" in problem.fix
+
+
+def test_two_shared_filters_on_one_table_are_refused() -> None:
+    other = DataCellFilter("patients_texas", "patients", "state = 'Texas'")
+    with pytest.raises(EmrBurstError) as err:
+        _producer(
+            filters=[PATIENTS_FILTER, other], shared_filters=[PATIENTS_FILTER.name, other.name]
+        )
+    problem = _problems(err)["shared_filters[1]"]
+    assert problem.value == "patients_texas"
+    assert "already shared through filter 'patients_column_row_filter'" in problem.fix
+
+
+def test_a_table_shared_whole_and_through_a_filter_is_refused() -> None:
+    with pytest.raises(EmrBurstError) as err:
+        _producer(shared_tables=["claims", "patients"])
+    problem = _problems(err)["shared_filters[0]"]
+    assert problem.value == "patients_column_row_filter"
+    assert "remove 'patients' from shared_tables" in problem.fix
+
+
+@pytest.mark.parametrize(
+    ("change", "prop", "says"),
+    [
+        ({"filters": ["patients"]}, "share.filters", "mapping of table name to filter name"),
+        ({"database": None}, "share.database", "expected a string"),
+        ({"account": "abc"}, "share.account", "exactly 12 digits"),
+        ({"tables": "claims"}, "share.tables", "list of table names"),
+        ({"tables": ("claims", "claims")}, "share.tables", "list each entry once"),
+        ({"tables": ("claims", "patients")}, "share.filters['patients']", "shared whole"),
+    ],
+)
+def test_a_malformed_share_is_refused_by_the_consumer_and_by_fgac(
+    change: dict[str, Any], prop: str, says: str
+) -> None:
+    share = dataclasses.replace(SHARE, **change)
+    with pytest.raises(EmrBurstError) as err:
+        _fgac(share=share)
+    assert says in _problems(err)[prop].fix
+    app = lake_formation_app()
+    _, _, consumer = stacks()
+    with pytest.raises(EmrBurstError) as err:
+        LakeFormationConsumer(consumer, "Consumer", share=share, team_roles=app.fgac.job_roles)
+    assert says in _problems(err)[prop].fix
+
+
+def test_removal_policy_must_be_a_cdk_removal_policy() -> None:
+    with pytest.raises(EmrBurstError) as err:
+        _producer(removal_policy="destroy")
+    problem = _problems(err)["removal_policy"]
+    assert problem.value == "destroy"
+    assert "cdk.RemovalPolicy.RETAIN" in problem.fix
+    app = lake_formation_app()
+    _, _, consumer = stacks()
+    with pytest.raises(EmrBurstError) as err:
+        LakeFormationConsumer(
+            consumer,
+            "Consumer",
+            share=SHARE,
+            team_roles=app.fgac.job_roles,
+            removal_policy="destroy",  # type: ignore[arg-type]
+        )
+    assert "got str" in _problems(err)["removal_policy"].fix
