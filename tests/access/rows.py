@@ -1048,6 +1048,8 @@ class _Rows:
         table = f"{root}/sales.db/orders/part-00000.parquet"
         for action in ("s3:PutObject", "s3:GetObject", "s3:DeleteObject"):
             self.s3(f"{kind}-warehouse", who, action, table, because)
+        # S3A HEADs the prefix's own key (no trailing slash) before mkdirs and getFileStatus.
+        self.s3(f"{kind}-warehouse-marker", who, "s3:GetObject", root, because)
         bucket = root.removeprefix("s3://").split("/")[0]
         self.add(
             f"{kind}-outside-warehouse",

@@ -399,6 +399,11 @@ def warehouse_statements(bucket: s3.IBucket, prefix: str) -> list[iam.PolicyStat
             actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
             resources=[bucket.arn_for_objects(f"{prefix}*")],
         ),
+        # S3A's getFileStatus and mkdirs HEAD the prefix's own key (no trailing slash) first; a
+        # 403 there (rather than a 404) fails CREATE DATABASE/TABLE.
+        iam.PolicyStatement(
+            actions=["s3:GetObject"], resources=[bucket.arn_for_objects(prefix.rstrip("/"))]
+        ),
         iam.PolicyStatement(
             actions=["s3:ListBucket"],
             resources=[bucket.bucket_arn],

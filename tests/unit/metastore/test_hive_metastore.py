@@ -14,6 +14,7 @@ from emr_burst.core import versions
 from emr_burst.emr_eks import Identity, SparkTeam
 from emr_burst.metastore import HiveMetastore, MetastoreDatabase, MetastorePattern
 from emr_burst.metastore import manifests as m
+from emr_burst.metastore.hive import warehouse_statements
 from tests.harness.checks import manifest_errors, manifests_in
 from tests.unit.emr_eks.eks_app import new_stack
 from tests.unit.metastore.hms_app import (
@@ -304,3 +305,16 @@ def test_s3a_warehouse_gets_the_credentials_provider_of_the_job_identity() -> No
         "spark.hadoop.fs.s3a.aws.credentials.provider"
     ].endswith("ContainerCredentialsProvider")
     assert hms.warehouse_prefix == "hive/"
+
+
+def test_warehouse_grants_read_the_prefix_key_itself_for_s3a() -> None:
+    stack = new_stack("HmsMarker")
+    bucket = s3.Bucket.from_bucket_name(stack, "Bucket", "warehouse-bucket")
+    statements = [
+        stack.resolve(s.to_statement_json())
+        for s in warehouse_statements(bucket, "warehouse/tables/")
+    ]
+    marker = [s for s in statements if s["Action"] == "s3:GetObject"]
+    assert len(marker) == 1
+    resource = json.dumps(marker[0]["Resource"])
+    assert resource.endswith(':s3:::warehouse-bucket/warehouse/tables"]]}'), resource
