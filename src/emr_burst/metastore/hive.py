@@ -67,7 +67,8 @@ class MetastoreImage:
     """The metastore image: an ECR repository URI and the tag of one build.
 
     Build it from the Dockerfile in docs/hive-metastore.md (Hive's standalone metastore, the
-    PostgreSQL JDBC driver, a start script that initialises the schema once).
+    PostgreSQL JDBC driver, a start script that waits for the schema, or with ``init-schema``
+    initialises it; the dedicated and external patterns run that once as a Job).
 
     :param repository: ``<account>.dkr.ecr.<region>.amazonaws.com/<name>``, literal.
     :param tag: the tag of one build; ``latest`` is refused.
@@ -91,8 +92,10 @@ class HiveMetastore(Construct):
     ``SIDECAR`` adds nothing to the cluster but the Secrets Store CSI driver: each team that
     binds it gets the metastore as a container of its Spark drivers, running as the team's job
     role (it shares the driver's service account), which is granted the database secret and the
-    warehouse. ``CLUSTER_DEDICATED`` and ``EXTERNAL`` run a Deployment (``replicas`` pods, probes
-    on 9083, non-root, read-only root filesystem) in ``namespace`` under a role of its own (EKS
+    warehouse (the schema must exist first: see docs/hive-metastore.md).
+    ``CLUSTER_DEDICATED`` and ``EXTERNAL`` initialise the schema with a Job, then run a
+    Deployment (``replicas`` pods, probes on 9083, non-root, read-only root filesystem) in
+    ``namespace`` under a role of its own (EKS
     Pod Identity: the secret and the warehouse), with Service ``hive-metastore-svc``, a
     PodDisruptionBudget and a NetworkPolicy admitting only the Spark drivers of the bound teams'
     namespaces (``EXTERNAL``: only ``client_cidrs``, through an internal NLB).
@@ -314,6 +317,13 @@ class HiveMetastore(Construct):
             ),
         )
         config.node.add_dependency(self.csi.aws_provider)
+        # The schema is initialised once, by this Job, before the Deployment exists; the pods
+        # wait for it rather than race to create it.
+        self.schema_job = ns.add_manifest(
+            "Schema", m.schema_job(namespace, image=self.image.uri, resources=self.resources)
+        )
+        self.schema_job.node.add_dependency(config)
+        self.schema_job.node.add_dependency(self.pod_identity)
         self.workload = ns.add_manifest(
             "Workload",
             m.deployment(
@@ -327,6 +337,7 @@ class HiveMetastore(Construct):
             m.pod_disruption_budget(namespace),
         )
         self.workload.node.add_dependency(config)
+        self.workload.node.add_dependency(self.schema_job)
         self.workload.node.add_dependency(self.pod_identity)
         # Through an NLB with IP targets the pods see the load balancer's addresses in the
         # metastore cluster's VPC (client IP preservation is off for TCP to IP targets).

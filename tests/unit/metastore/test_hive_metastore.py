@@ -318,3 +318,32 @@ def test_warehouse_grants_read_the_prefix_key_itself_for_s3a() -> None:
     assert len(marker) == 1
     resource = json.dumps(marker[0]["Resource"])
     assert resource.endswith(':s3:::warehouse-bucket/warehouse/tables"]]}'), resource
+
+
+def test_the_schema_is_initialised_once_by_a_job_applied_before_the_deployment(
+    app: HmsApp, ext: ExternalApp
+) -> None:
+    (job,) = [j for j in app.objects("Job") if j["metadata"]["namespace"] == "hive-metastore"]
+    assert job["metadata"]["name"] == m.schema_job_name(IMAGE.uri)
+    spec = job["spec"]
+    assert (spec["parallelism"], spec["completions"]) == (1, 1)
+    pod = spec["template"]["spec"]
+    assert pod["restartPolicy"] == "Never"
+    assert pod["serviceAccountName"] == "hive-metastore"
+    (container,) = pod["containers"]
+    assert container["command"] == [m.START_SCRIPT, "init-schema"]
+    assert container["securityContext"]["runAsNonRoot"] is True
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    # The servers never initialise: the Deployment waits for the Job's manifest.
+    (deployment,) = [
+        d for d in app.objects("Deployment") if d["metadata"]["namespace"] == "hive-metastore"
+    ]
+    (server,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert server["command"] == [m.START_SCRIPT]
+    startup = server["startupProbe"]
+    assert startup["failureThreshold"] * startup["periodSeconds"] == 600
+    for hms in (app.dedicated, ext.metastore):
+        assert hms.schema_job in hms.workload.node.dependencies
+    # The sidecar applies no Job (it waits for a schema initialised once, documented).
+    assert len(app.objects("Job")) == 1
+    assert len(ext.objects("Job")) == 1
