@@ -146,7 +146,8 @@ class MetastoreDatabase(Construct):
             storage_encrypted=True,
             storage_encryption_key=self.encryption_key,
             multi_az=multi_az,
-            deletion_protection=True,
+            # DESTROY (emr-burst:removeDataOnDestroy) must be able to delete it.
+            deletion_protection=removal is not cdk.RemovalPolicy.DESTROY,
             backup_retention=backup_retention,
             delete_automated_backups=False,
             auto_minor_version_upgrade=True,

@@ -8,6 +8,7 @@ and the grants it needs on the job role).
 from __future__ import annotations
 
 import enum
+import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -27,6 +28,7 @@ from emr_burst.core.errors import Checker
 from emr_burst.core.iam import ManagedPolicyRole
 from emr_burst.core.lazy import lazy_any
 from emr_burst.core.removal import data_removal_policy
+from emr_burst.emr_eks.compute import AutoModeCompute
 from emr_burst.emr_eks.extension import Contribution, IJobTarget
 from emr_burst.emr_eks.imported import check_platform
 from emr_burst.emr_eks.job_role import Identity, JobExecutionRole
@@ -267,6 +269,16 @@ class HiveMetastore(Construct):
                 "driver, Service and the database's security group are set up there); bind a "
                 "team of that platform, or use MetastorePattern.EXTERNAL for other clusters",
             )
+        if self.pattern is MetastorePattern.EXTERNAL:
+            cidr = _literal_vpc_cidr(getattr(target.platform, "vpc", None))
+            if cidr is not None and not _covered(cidr, self.client_cidrs):
+                check.add(
+                    "bind(target)",
+                    target.namespace,
+                    f"the team's platform VPC {cidr} is outside client_cidrs "
+                    f"{list(self.client_cidrs)}: the NLB and the metastore's NetworkPolicy "
+                    f"would drop its drivers; add {cidr} to client_cidrs",
+                )
         if self.pattern is MetastorePattern.SIDECAR:
             ours, theirs = cdk.Stack.of(self.database), cdk.Stack.of(role)
             for what in ("account", "region"):
@@ -333,6 +345,7 @@ class HiveMetastore(Construct):
                 namespace,
                 source_ranges=self.client_cidrs if external else (),
                 subnet_ids=_private_subnets(self.platform) if external else (),
+                load_balancer_class=m.AUTO_MODE_NLB_CLASS if external else None,
             ),
             m.pod_disruption_budget(namespace),
         )
@@ -445,12 +458,43 @@ def _node_group(platform: IEmrEksPlatform) -> ec2.ISecurityGroup:
     return group
 
 
+def _cluster_security_group(platform: IEmrEksPlatform) -> ec2.ISecurityGroup | None:
+    """The cluster security group, or None when an imported cluster has none (CDK raises)."""
+    try:
+        return getattr(platform.cluster, "cluster_security_group", None)
+    except RuntimeError:  # jsii: ClusterSecurityGroupDefinedImported
+        return None
+
+
 def _private_subnets(platform: IEmrEksPlatform) -> list[str]:
     """The private subnets of the platform's VPC (where an internal NLB goes), when known."""
     vpc = getattr(platform, "vpc", None)
     if vpc is None:
         return []
     return list(vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnet_ids)
+
+
+def _literal_vpc_cidr(vpc: ec2.IVpc | None) -> str | None:
+    """The VPC's CIDR when known at synth: an imported VPC's attribute, or the CIDR block of a VPC
+    built here (whose ``vpc_cidr_block`` is a deploy-time attribute)."""
+    if vpc is None:
+        return None
+    cidr = vpc.vpc_cidr_block
+    if isinstance(cidr, str) and not rules.unresolved(cidr):
+        return cidr
+    resource = vpc.node.default_child
+    block = getattr(resource, "cidr_block", None) if isinstance(resource, ec2.CfnVPC) else None
+    return block if isinstance(block, str) and not rules.unresolved(block) else None
+
+
+def _covered(cidr: str, client_cidrs: Sequence[str]) -> bool:
+    """``cidr`` lies inside one of ``client_cidrs`` (all literal and valid: checked before)."""
+    network = ipaddress.ip_network(cidr, strict=False)
+    for client in client_cidrs:
+        other = ipaddress.ip_network(client, strict=False)
+        if network.version == other.version and network.subnet_of(other):  # type: ignore[arg-type]
+            return True
+    return False
 
 
 def _job_role(target: Any) -> JobExecutionRole | None:
@@ -482,9 +526,7 @@ def _validate(check: Checker, **props: Any) -> MetastorePattern:
     parsed = rules.choice(MetastorePattern, props["pattern"])
     if isinstance(parsed, str):
         check.add("pattern", props["pattern"], parsed)
-    if check_platform(check, props["platform"]) and not getattr(
-        props["platform"].cluster, "cluster_security_group", None
-    ):
+    if check_platform(check, props["platform"]) and not _cluster_security_group(props["platform"]):
         check.add(
             "platform",
             props["platform"].node.path,
@@ -549,12 +591,38 @@ def _validate(check: Checker, **props: Any) -> MetastorePattern:
                 "an external metastore is reached through an internal NLB that admits only "
                 "these networks: list the processing clusters' pod networks (VPC CIDRs)",
             )
+        for cidr in cidrs:
+            if isinstance(cidr, str) and cidr.strip() == "0.0.0.0/0":
+                check.add(
+                    "client_cidrs",
+                    cidr,
+                    "would open the metastore (which has no authentication of its own) to every "
+                    "address; list the processing clusters' VPC CIDRs only",
+                )
         if parsed is not MetastorePattern.EXTERNAL and cidrs:
             check.add(
                 "client_cidrs",
                 list(cidrs),
                 "only the external pattern is reached over the network; bind client teams "
                 "with add_extension instead",
+            )
+    platform = props["platform"]
+    if parsed is MetastorePattern.EXTERNAL and isinstance(platform, IEmrEksPlatform):
+        if not isinstance(getattr(platform, "compute", None), AutoModeCompute):
+            check.add(
+                "platform",
+                platform.node.path,
+                "an external metastore is reached through an NLB, which only EKS Auto Mode's "
+                "built-in load balancing creates here (no AWS Load Balancer Controller is "
+                "installed for it): build the metastore's platform with compute=AutoModeCompute()",
+            )
+        if getattr(platform, "vpc", None) is None:
+            check.add(
+                "platform",
+                platform.node.path,
+                "an external metastore needs its platform's VPC (the NLB's subnets and the "
+                "addresses its NetworkPolicy admits): build the platform here or import it with "
+                "vpc=...",
             )
     removal = props["removal_policy"]
     if removal is not None and not isinstance(removal, cdk.RemovalPolicy):

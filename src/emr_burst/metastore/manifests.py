@@ -310,8 +310,17 @@ def schema_job(namespace: str, *, image: str, resources: MetastoreResources) -> 
     }
 
 
+#: EKS Auto Mode's load balancing handles only Services of this class (set explicitly, so no
+#: other controller, or none, is left to pick the Service up).
+AUTO_MODE_NLB_CLASS = "eks.amazonaws.com/nlb"
+
+
 def service(
-    namespace: str, *, source_ranges: Sequence[str] = (), subnet_ids: Sequence[str] = ()
+    namespace: str,
+    *,
+    source_ranges: Sequence[str] = (),
+    subnet_ids: Sequence[str] = (),
+    load_balancer_class: str | None = None,
 ) -> dict[str, Any]:
     """``hive-metastore-svc`` on 9083: in-cluster, or an internal NLB limited to ``source_ranges``.
 
@@ -328,6 +337,8 @@ def service(
         spec["ports"][0]["protocol"] = "TCP"
         spec["type"] = "LoadBalancer"
         spec["loadBalancerSourceRanges"] = list(source_ranges)
+        if load_balancer_class:
+            spec["loadBalancerClass"] = load_balancer_class
         metadata["annotations"] = {
             "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
             "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",

@@ -9,7 +9,9 @@ import aws_cdk as cdk
 from aws_cdk.assertions import Template
 
 from emr_burst.core import versions
+from emr_burst.core.removal import REMOVE_DATA_FLAG
 from emr_burst.metastore import MetastoreDatabase
+from tests.harness.reference import new_app
 from tests.unit.emr_eks.eks_app import new_stack
 from tests.unit.metastore.hms_app import HmsApp, vpc_with_isolated_subnets
 
@@ -101,3 +103,12 @@ def test_rotation_is_optional_and_scheduled_when_asked() -> None:
 
 def test_no_rotation_by_default(app: HmsApp) -> None:
     assert app.resources("AWS::SecretsManager::RotationSchedule") == {}
+
+
+def test_destroy_turns_deletion_protection_off_so_the_stack_can_be_destroyed() -> None:
+    stack = cdk.Stack(new_app({REMOVE_DATA_FLAG: True}), "DbDestroyed")
+    vpc = vpc_with_isolated_subnets(stack)
+    MetastoreDatabase(stack, "Db", vpc=vpc, removal_policy=cdk.RemovalPolicy.DESTROY)
+    (instance,) = Template.from_stack(stack).find_resources("AWS::RDS::DBInstance").values()
+    assert instance["Properties"]["DeletionProtection"] is False
+    assert instance["DeletionPolicy"] == "Delete"

@@ -247,6 +247,8 @@ def test_external_service_is_an_internal_nlb_open_to_the_clients_only(ext: Exter
     assert service["spec"]["loadBalancerSourceRanges"] == [CLIENT_CIDR]
     annotations = service["metadata"]["annotations"]
     assert annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] == "internal"
+    # EKS Auto Mode's load balancing only takes Services of its class.
+    assert service["spec"]["loadBalancerClass"] == "eks.amazonaws.com/nlb"
     (deployment,) = ext.objects("Deployment")
     assert deployment["spec"]["replicas"] == 3
     (policy,) = [

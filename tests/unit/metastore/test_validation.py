@@ -10,13 +10,14 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 
 from emr_burst.core.errors import EmrBurstError
-from emr_burst.emr_eks import EmrEksPlatform, SparkTeam
+from emr_burst.emr_eks import EmrEksPlatform, NodeGroupCompute, SparkTeam
 from emr_burst.metastore import HiveMetastore, MetastoreDatabase, MetastoreImage, MetastorePattern
 from tests.harness.reference import new_app
-from tests.unit.emr_eks.eks_app import new_stack
+from tests.unit.emr_eks.eks_app import KUBECTL_LAYER_ARN, imported_platform, new_stack
 from tests.unit.emr_eks.eks_app import vpc as vpc_without_isolated_subnets
 from tests.unit.metastore.hms_app import IMAGE, platform_in, vpc_with_isolated_subnets
 
@@ -212,3 +213,101 @@ def test_fails_before_building_when_the_namespace_is_taken(base: Base) -> None:
     assert _props(err) == ["namespace"]
     assert "HiveMetastore 'HmsBad/Second'" in str(err.value)
     assert base.stack.node.try_find_child("Second") is None
+
+
+def test_external_refuses_a_node_group_platform_with_no_load_balancer_controller() -> None:
+    stack = new_stack("HmsNodeGroup")
+    vpc = vpc_with_isolated_subnets(stack)
+    platform = EmrEksPlatform(
+        stack,
+        "Platform",
+        vpc=vpc,
+        compute=NodeGroupCompute(),
+        kubectl_layer=lambda_.LayerVersion.from_layer_version_arn(
+            stack, "KubectlLayer", KUBECTL_LAYER_ARN
+        ),
+    )
+    database = MetastoreDatabase(stack, "Db", vpc=vpc)
+    with pytest.raises(EmrBurstError) as err:
+        HiveMetastore(
+            stack,
+            "External",
+            pattern=MetastorePattern.EXTERNAL,
+            platform=platform,
+            database=database,
+            image=IMAGE,
+            client_cidrs=["10.0.0.0/16"],
+        )
+    assert _props(err) == ["platform"]
+    assert "compute=AutoModeCompute()" in str(err.value)
+
+
+def test_external_refuses_a_platform_without_its_vpc(base: Base) -> None:
+    stack = new_stack("HmsImported")
+    with pytest.raises(EmrBurstError) as err:
+        HiveMetastore(
+            stack,
+            "NoVpc",
+            pattern=MetastorePattern.EXTERNAL,
+            platform=imported_platform(stack),
+            database=base.database,
+            image=IMAGE,
+            client_cidrs=["10.0.0.0/16"],
+        )
+    assert "import it with vpc=..." in str(err.value)
+
+
+def test_external_refuses_client_cidrs_open_to_every_address(base: Base) -> None:
+    everyone = "0.0.0.0/0"
+    with pytest.raises(EmrBurstError) as err:
+        _metastore(
+            base,
+            "Open",
+            pattern=MetastorePattern.EXTERNAL,
+            client_cidrs=["10.0.0.0/16", everyone],
+        )
+    assert _props(err) == ["client_cidrs"]
+    assert everyone in str(err.value)
+    assert "every address" in str(err.value)
+
+
+def test_external_refuses_a_team_whose_vpc_is_outside_client_cidrs() -> None:
+    stack = new_stack("HmsOutside")
+    vpc = vpc_with_isolated_subnets(stack)
+    other = ec2.Vpc(
+        stack,
+        "OtherVpc",
+        ip_addresses=ec2.IpAddresses.cidr("10.1.0.0/16"),
+        max_azs=2,
+        nat_gateways=1,
+        restrict_default_security_group=False,
+    )
+    hms = HiveMetastore(
+        stack,
+        "External",
+        pattern=MetastorePattern.EXTERNAL,
+        platform=platform_in(stack, vpc, "MetastorePlatform"),
+        database=MetastoreDatabase(stack, "Db", vpc=vpc),
+        image=IMAGE,
+        client_cidrs=["10.0.0.0/16"],
+    )
+    inside = SparkTeam(
+        stack,
+        "Inside",
+        platform=platform_in(stack, vpc, "InsidePlatform"),
+        namespace="inside",
+        role_name="hms-inside-job",
+    )
+    inside.add_extension(hms)
+    outside = SparkTeam(
+        stack,
+        "Outside",
+        platform=platform_in(stack, other, "OutsidePlatform"),
+        namespace="outside",
+        role_name="hms-outside-job",
+    )
+    with pytest.raises(EmrBurstError) as err:
+        outside.add_extension(hms)
+    assert _props(err) == ["bind(target)"]
+    assert "VPC 10.1.0.0/16 is outside client_cidrs ['10.0.0.0/16']" in str(err.value)
+    assert "add 10.1.0.0/16 to client_cidrs" in str(err.value)
