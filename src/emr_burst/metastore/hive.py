@@ -280,6 +280,17 @@ class HiveMetastore(Construct):
                     f"would drop its drivers; add {cidr} to client_cidrs",
                 )
         if self.pattern is MetastorePattern.SIDECAR:
+            owner = target if isinstance(target, Construct) else role
+            if cdk.Stack.of(owner) is not cdk.Stack.of(self):
+                check.add(
+                    "bind(target)",
+                    target.namespace,
+                    f"the team is in stack {cdk.Stack.of(owner).stack_name!r} and this sidecar "
+                    f"metastore in {cdk.Stack.of(self).stack_name!r}: its objects in the team's "
+                    "namespace and the team's grants on the warehouse would make the two stacks "
+                    "depend on each other; create the team in the metastore's stack (as the "
+                    "reference stacks do) or the metastore in the team's",
+                )
             ours, theirs = cdk.Stack.of(self.database), cdk.Stack.of(role)
             for what in ("account", "region"):
                 mine, other = getattr(ours, what), getattr(theirs, what)

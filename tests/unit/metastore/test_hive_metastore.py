@@ -6,16 +6,19 @@ import json
 from typing import Any
 
 import aws_cdk as cdk
+import pytest
 import yaml
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from emr_burst.core import versions
+from emr_burst.core.errors import EmrBurstError
 from emr_burst.emr_eks import Identity, SparkTeam
 from emr_burst.metastore import HiveMetastore, MetastoreDatabase, MetastorePattern
 from emr_burst.metastore import manifests as m
 from emr_burst.metastore.hive import warehouse_statements
 from tests.harness.checks import manifest_errors, manifests_in
+from tests.harness.reference import new_app
 from tests.unit.emr_eks.eks_app import new_stack
 from tests.unit.metastore.hms_app import (
     CLIENT_CIDR,
@@ -349,3 +352,29 @@ def test_the_schema_is_initialised_once_by_a_job_applied_before_the_deployment(
     # The sidecar applies no Job (it waits for a schema initialised once, documented).
     assert len(app.objects("Job")) == 1
     assert len(ext.objects("Job")) == 1
+
+
+def test_a_sidecar_in_another_stack_than_its_team_is_an_error_not_a_cycle() -> None:
+    app = new_app()
+    platform_stack = cdk.Stack(app, "HmsPlatformStack")
+    vpc = vpc_with_isolated_subnets(platform_stack)
+    platform = platform_in(platform_stack, vpc)
+    team = SparkTeam(
+        platform_stack, "Team", platform=platform, namespace="team", role_name="hms-team-job"
+    )
+    metastore_stack = cdk.Stack(app, "HmsSidecarStack")
+    sidecar = HiveMetastore(
+        metastore_stack,
+        "Sidecar",
+        pattern=MetastorePattern.SIDECAR,
+        platform=platform,
+        database=MetastoreDatabase(metastore_stack, "Db", vpc=vpc),
+        image=IMAGE,
+    )
+    with pytest.raises(EmrBurstError) as err:
+        team.add_extension(sidecar)
+    assert [p.prop for p in err.value.problems] == ["bind(target)"]
+    assert "the team is in stack 'HmsPlatformStack'" in str(err.value)
+    assert "create the team in the metastore's stack" in str(err.value)
+    # Nothing was half-built: the app still synthesizes.
+    app.synth()
