@@ -107,7 +107,7 @@ class HiveMetastore(Construct):
         db = MetastoreDatabase(self, "Db", vpc=vpc)
         hms = HiveMetastore(self, "Metastore", pattern=MetastorePattern.CLUSTER_DEDICATED,
             platform=platform, database=db,
-            image=MetastoreImage(repository=repo_uri, tag="4.0.1-pg42.7.4"))
+            image=MetastoreImage(repository=repo_uri, tag="3.1.3-pg42.7.4"))
         analytics.add_extension(hms)
 
     :param pattern: a :class:`MetastorePattern` or its value.

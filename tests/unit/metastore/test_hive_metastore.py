@@ -73,7 +73,7 @@ def test_sidecar_container_stops_when_emr_marks_the_driver_terminated(app: HmsAp
     pod = app.sidecar_team.driver_pod_template.render()
     containers = {c["name"]: c for c in pod["spec"]["containers"]}
     sidecar = containers["hive-metastore"]
-    assert sidecar["image"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com/hive-metastore:4.0.1-1"
+    assert sidecar["image"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com/hive-metastore:3.1.3-1"
     assert sidecar["command"][:2] == ["sh", "-c"]
     assert "/var/log/fluentd/main-container-terminated" in sidecar["command"][2]
     mounts = {v["name"]: v for v in sidecar["volumeMounts"]}
