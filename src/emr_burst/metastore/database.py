@@ -181,6 +181,14 @@ class MetastoreDatabase(Construct):
         generated.apply_removal_policy(key_removal)
         if rotation is not None:
             self.instance.add_rotation_single_user(automatically_after=rotation)
+            cdk.Annotations.of(self).add_warning_v2(
+                "emr-burst:metastore-rotation-restart",
+                "The metastore reads the database password once, at start, and the Secrets Store "
+                "CSI driver does not re-mount rotated secrets: after each rotation, restart the "
+                "metastore pods (kubectl -n <namespace> rollout restart "
+                "deployment/hive-metastore); sidecars pick up the new password with the next "
+                "job. See docs/hive-metastore.md.",
+            )
         self.proxy_role = ManagedPolicyRole(
             self,
             "ProxyRole",

@@ -306,10 +306,24 @@ class HiveMetastore(Construct):
     def _deploy(self, namespace: str, replicas: int) -> None:
         stack = cdk.Stack.of(self)
         ns = KubernetesNamespace(self, "Namespace", platform=self.platform, namespace=namespace)
+        # Only EKS Pod Identity of this account, for this cluster, namespace and service account
+        # (the session tags Pod Identity sets, which the EKS user guide documents for trust
+        # policies).
+        trust = iam.ServicePrincipal(
+            "pods.eks.amazonaws.com",
+            conditions={
+                "StringEquals": {
+                    "aws:SourceAccount": stack.account,
+                    "aws:RequestTag/eks-cluster-name": self.platform.cluster_name,
+                    "aws:RequestTag/kubernetes-namespace": namespace,
+                    "aws:RequestTag/kubernetes-service-account": m.SERVICE_ACCOUNT,
+                }
+            },
+        )
         self.role = ManagedPolicyRole(
             self,
             "Role",
-            assumed_by=iam.SessionTagsPrincipal(iam.ServicePrincipal("pods.eks.amazonaws.com")),
+            assumed_by=iam.SessionTagsPrincipal(trust),
             description=f"Hive Metastore pods of {self.node.path}: database secret and warehouse",
         )
         for statement in (
@@ -559,6 +573,13 @@ def _validate(check: Checker, **props: Any) -> MetastorePattern:
     if location is not None and check.rule(
         "warehouse_location", location, rules.warehouse_location
     ):
+        if not rules.unresolved(location) and not _prefix_of(location).strip("/"):
+            check.add(
+                "warehouse_location",
+                location,
+                "a warehouse at the bucket's root would grant the metastore and every bound job "
+                "the whole bucket; use a prefix such as 's3://<bucket>/warehouse/'",
+            )
         if bucket is None:
             check.add(
                 "warehouse_location",

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import aws_cdk as cdk
-from aws_cdk.assertions import Template
+from aws_cdk.assertions import Annotations, Match, Template
 
 from emr_burst.core import versions
 from emr_burst.core.removal import REMOVE_DATA_FLAG
@@ -112,3 +112,19 @@ def test_destroy_turns_deletion_protection_off_so_the_stack_can_be_destroyed() -
     (instance,) = Template.from_stack(stack).find_resources("AWS::RDS::DBInstance").values()
     assert instance["Properties"]["DeletionProtection"] is False
     assert instance["DeletionPolicy"] == "Delete"
+
+
+def test_rotation_warns_that_the_metastore_pods_must_be_restarted() -> None:
+    stack = new_stack("DbRotatedWarning")
+    vpc = vpc_with_isolated_subnets(stack)
+    MetastoreDatabase(stack, "Db", vpc=vpc, rotation=cdk.Duration.days(30))
+    warnings = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("rollout"))
+    assert len(warnings) == 1
+    assert "rollout restart deployment/hive-metastore" in str(warnings[0].entry.data)
+
+
+def test_no_rotation_warning_without_rotation(app: HmsApp) -> None:
+    warnings = Annotations.from_stack(app.stack).find_warning(
+        "*", Match.string_like_regexp("rollout restart")
+    )
+    assert warnings == []

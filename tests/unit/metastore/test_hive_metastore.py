@@ -378,3 +378,21 @@ def test_a_sidecar_in_another_stack_than_its_team_is_an_error_not_a_cycle() -> N
     assert "create the team in the metastore's stack" in str(err.value)
     # Nothing was half-built: the app still synthesizes.
     app.synth()
+
+
+def test_the_pod_identity_role_trusts_only_this_account_cluster_and_service_account(
+    app: HmsApp,
+) -> None:
+    role = app.dedicated.role
+    assert role is not None
+    trust = app.json["Resources"][_logical_id(app.stack, role)]["Properties"]
+    (statement,) = trust["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}
+    assert sorted(statement["Action"]) == ["sts:AssumeRole", "sts:TagSession"]
+    conditions = statement["Condition"]["StringEquals"]
+    assert conditions["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+    assert conditions["aws:RequestTag/kubernetes-namespace"] == "hive-metastore"
+    assert conditions["aws:RequestTag/kubernetes-service-account"] == "hive-metastore"
+    assert conditions["aws:RequestTag/eks-cluster-name"] == app.stack.resolve(
+        app.platform.cluster_name
+    )

@@ -311,3 +311,12 @@ def test_external_refuses_a_team_whose_vpc_is_outside_client_cidrs() -> None:
     assert _props(err) == ["bind(target)"]
     assert "VPC 10.1.0.0/16 is outside client_cidrs ['10.0.0.0/16']" in str(err.value)
     assert "add 10.1.0.0/16 to client_cidrs" in str(err.value)
+
+
+@pytest.mark.parametrize("location", ["s3://lake", "s3://lake/", "s3a://lake//"])
+def test_fails_when_the_warehouse_is_the_bucket_root(base: Base, location: str) -> None:
+    lake = s3.Bucket.from_bucket_name(base.stack, f"Root{abs(hash(location))}", "lake")
+    with pytest.raises(EmrBurstError) as err:
+        _metastore(base, "Root", warehouse_bucket=lake, warehouse_location=location)
+    assert _props(err) == ["warehouse_location"]
+    assert "use a prefix such as 's3://<bucket>/warehouse/'" in str(err.value)
