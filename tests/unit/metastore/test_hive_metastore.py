@@ -113,10 +113,42 @@ def test_secret_provider_class_names_the_database_secret_and_the_identity(app: H
     objects = yaml.safe_load(classes["analytics"]["spec"]["parameters"]["objects"])
     assert objects[0]["objectType"] == "secretsmanager"
     assert objects[0]["jmesPath"] == [{"path": "password", "objectAlias": "db-password"}]
-    # The secret's ARN is a deploy-time reference to the database's secret attachment.
-    secret_id = app.stack.get_logical_id(app.database.secret.node.default_child)  # type: ignore[arg-type]
-    raw = json.dumps(app.json["Resources"])
-    assert secret_id in raw
+    # Each class mounts exactly the database's secret: its objectName is the deploy-time ARN of
+    # the secret (a reference to the secret attachment), not merely mentioned somewhere.
+    secret_arn = app.stack.resolve(app.database.secret.secret_arn)
+    mounted = {
+        obj["metadata"]["namespace"]: tokens.get(
+            yaml.safe_load(obj["spec"]["parameters"]["objects"])[0]["objectName"]
+        )
+        for obj, tokens in _objects_with_tokens(app, "SecretProviderClass")
+    }
+    assert mounted == {
+        "analytics": secret_arn,
+        "labs": secret_arn,
+        "hive-metastore": secret_arn,
+    }
+
+
+def _objects_with_tokens(app: HmsApp, kind: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The objects of ``kind`` with each deploy-time token replaced by a unique marker, and the
+    markers' tokens (so a test can tell which reference sits in which field)."""
+    found = []
+    for resource in app.resources("Custom::AWSCDK-EKS-KubernetesResource").values():
+        tokens: dict[str, Any] = {}
+
+        def flatten(value: Any, tokens: dict[str, Any] = tokens) -> str:
+            if isinstance(value, str):
+                return value
+            if isinstance(value, dict) and "Fn::Join" in value:
+                separator, parts = value["Fn::Join"]
+                return str(separator).join(flatten(part) for part in parts)
+            marker = f"token-{len(tokens)}"
+            tokens[marker] = value
+            return marker
+
+        objects = json.loads(flatten(resource["Properties"]["Manifest"]))
+        found.extend((obj, tokens) for obj in objects if obj["kind"] == kind)
+    return found
 
 
 def test_sidecar_spark_properties(app: HmsApp) -> None:

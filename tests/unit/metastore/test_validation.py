@@ -193,7 +193,18 @@ def test_allow_from_takes_a_security_group(base: Base) -> None:
         base.database.allow_from("sg-123", "clients")  # type: ignore[arg-type]
     group = ec2.SecurityGroup(base.stack, "Clients", vpc=base.database.vpc)
     base.database.allow_from(group, "clients")
-    assert len(base.database.proxy_security_group.node.find_all()) > 1
+    # The rule: exactly this group, on PostgreSQL's port, into the proxy's group.
+    stack = base.stack
+    proxy = stack.resolve(base.database.proxy_security_group.security_group_id)
+    source = stack.resolve(group.security_group_id)
+    ingress = [
+        (rule.ip_protocol, rule.from_port, rule.to_port, rule.description)
+        for rule in stack.node.find_all()
+        if isinstance(rule, ec2.CfnSecurityGroupIngress)
+        and stack.resolve(rule.group_id) == proxy
+        and stack.resolve(rule.source_security_group_id) == source
+    ]
+    assert ingress == [("tcp", 5432, 5432, "clients")]
 
 
 def test_fails_when_removal_policy_or_identity_is_not_a_member(base: Base) -> None:
