@@ -132,7 +132,7 @@ def test_secret_provider_class_names_the_database_secret_and_the_identity(app: H
 def _objects_with_tokens(app: HmsApp, kind: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """The objects of ``kind`` with each deploy-time token replaced by a unique marker, and the
     markers' tokens (so a test can tell which reference sits in which field)."""
-    found = []
+    found: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for resource in app.resources("Custom::AWSCDK-EKS-KubernetesResource").values():
         tokens: dict[str, Any] = {}
 
