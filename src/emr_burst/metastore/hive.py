@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import ipaddress
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import aws_cdk as cdk
@@ -661,8 +661,20 @@ def _validate(check: Checker, **props: Any) -> MetastorePattern:
         check.add("removal_policy", removal, "pass a cdk.RemovalPolicy member or None")
     resources = props["resources"]
     if isinstance(resources, m.MetastoreResources):
-        for field in fields(resources):
-            check.rule(f"resources.{field.name}", getattr(resources, field.name), rules.quantity)
+        cpu_ok = [
+            check.rule(f"resources.{name}", getattr(resources, name), rules.cpu_quantity)
+            for name in ("cpu_request", "cpu_limit")
+        ]
+        check.rule("resources.memory", resources.memory, rules.memory_quantity)
+        if all(cpu_ok) and rules.cpu_amount(resources.cpu_request) > rules.cpu_amount(
+            resources.cpu_limit
+        ):
+            check.add(
+                "resources.cpu_request",
+                resources.cpu_request,
+                f"is above cpu_limit {resources.cpu_limit!r} (Kubernetes refuses such a pod); "
+                "request at most the limit",
+            )
     else:
         check.add("resources", resources, "pass MetastoreResources(...) or None")
     check.raise_if_any()

@@ -16,6 +16,7 @@ from aws_cdk import aws_s3 as s3
 from emr_burst.core.errors import EmrBurstError
 from emr_burst.emr_eks import EmrEksPlatform, NodeGroupCompute, SparkTeam
 from emr_burst.metastore import HiveMetastore, MetastoreDatabase, MetastoreImage, MetastorePattern
+from emr_burst.metastore.manifests import MetastoreResources
 from tests.harness.reference import new_app
 from tests.unit.emr_eks.eks_app import KUBECTL_LAYER_ARN, imported_platform, new_stack
 from tests.unit.emr_eks.eks_app import vpc as vpc_without_isolated_subnets
@@ -331,3 +332,53 @@ def test_fails_when_the_warehouse_is_the_bucket_root(base: Base, location: str) 
         _metastore(base, "Root", warehouse_bucket=lake, warehouse_location=location)
     assert _props(err) == ["warehouse_location"]
     assert "use a prefix such as 's3://<bucket>/warehouse/'" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "rotation", [cdk.Duration.hours(1), cdk.Duration.days(2000), cdk.Duration.days(0)]
+)
+def test_database_refuses_a_rotation_secrets_manager_cannot_schedule(
+    base: Base, rotation: cdk.Duration
+) -> None:
+    with pytest.raises(EmrBurstError) as err:
+        MetastoreDatabase(base.stack, "BadRotation", vpc=base.database.vpc, rotation=rotation)
+    assert _props(err) == ["rotation"]
+    assert "use a Duration from 4 hours to 1000 days" in str(err.value)
+    assert base.stack.node.try_find_child("BadRotation") is None
+
+
+@pytest.mark.parametrize(
+    "retention", [cdk.Duration.hours(36), cdk.Duration.days(0), cdk.Duration.days(36)]
+)
+def test_database_refuses_backups_that_are_not_1_to_35_whole_days(
+    base: Base, retention: cdk.Duration
+) -> None:
+    with pytest.raises(EmrBurstError) as err:
+        MetastoreDatabase(
+            base.stack, "BadBackups", vpc=base.database.vpc, backup_retention=retention
+        )
+    assert _props(err) == ["backup_retention"]
+    assert "use a Duration from 1 day to 35 days in steps of 1 day" in str(err.value)
+
+
+def test_allow_from_refuses_a_description_that_is_not_text(base: Base) -> None:
+    group = ec2.SecurityGroup(base.stack, "NumberedClients", vpc=base.database.vpc)
+    with pytest.raises(EmrBurstError) as err:
+        base.database.allow_from(group, 123)  # type: ignore[arg-type]
+    assert _props(err) == ["allow_from(description)"]
+    assert "describe the clients in words" in str(err.value)
+
+
+def test_fails_when_the_cpu_request_is_above_the_limit(base: Base) -> None:
+    with pytest.raises(EmrBurstError) as err:
+        _metastore(base, "Greedy", resources=MetastoreResources(cpu_request="4", cpu_limit="1"))
+    assert _props(err) == ["resources.cpu_request"]
+    assert "is above cpu_limit '1'" in str(err.value)
+
+
+@pytest.mark.parametrize("instance_type", ["foo.bar", "db.m7g.large", "m7g", "m7g.huge"])
+def test_database_refuses_an_instance_type_that_is_not_one(base: Base, instance_type: str) -> None:
+    with pytest.raises(EmrBurstError) as err:
+        MetastoreDatabase(base.stack, "BadType", vpc=base.database.vpc, instance_type=instance_type)
+    assert _props(err) == ["instance_type"]
+    assert "such as 'm7g.large'" in str(err.value)
