@@ -1064,6 +1064,8 @@ class _Rows:
         table = f"{root}/sales.db/orders/part-00000.parquet"
         for action in ("s3:PutObject", "s3:GetObject", "s3:DeleteObject"):
             self.s3(f"{kind}-warehouse", who, action, table, because)
+        # S3A HEADs the prefix's own key (no trailing slash) before mkdirs and getFileStatus.
+        self.s3(f"{kind}-warehouse-marker", who, "s3:GetObject", root, because)
         bucket = root.removeprefix("s3://").split("/")[0]
         self.add(
             f"{kind}-outside-warehouse",
@@ -1095,8 +1097,32 @@ class _Rows:
                 continue
             role = self.role(props["RoleArn"])
             pods = service("pods.eks.amazonaws.com", lid)
+            # The session tags EKS Pod Identity sets for this association, from this account.
+            tags = {
+                "aws:SourceAccount": ACCOUNT,
+                "aws:RequestTag/eks-cluster-name": str(props["ClusterName"]),
+                "aws:RequestTag/kubernetes-namespace": namespace,
+                "aws:RequestTag/kubernetes-service-account": str(props["ServiceAccount"]),
+            }
             for action in ("sts:AssumeRole", "sts:TagSession"):
-                self.add("hms-pod-identity", pods, action, role[1].id, because=f"{lid} RoleArn")
+                self.add(
+                    "hms-pod-identity",
+                    pods,
+                    action,
+                    role[1].id,
+                    because=f"{lid} RoleArn",
+                    context=tags,
+                )
+            # Another namespace's pods (another association) may not use the metastore's role.
+            self.add(
+                "hms-pod-identity-other-namespace",
+                pods,
+                "sts:AssumeRole",
+                role[1].id,
+                because=f"{lid} RoleArn, from namespace 'default'",
+                context={**tags, "aws:RequestTag/kubernetes-namespace": "default"},
+                must_allow=False,
+            )
             because = f"metastore of namespace {namespace!r}"
             self._secret_reads("hms-role-secret", role, secrets[namespace], because)
             self._warehouse("hms-role", role, warehouses[namespace], because)

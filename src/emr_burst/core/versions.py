@@ -95,8 +95,9 @@ AWS_LOAD_BALANCER_CONTROLLER_VERSION = "V2_17_1"
 #: PostgreSQL as ``-dbType postgres``.
 METASTORE_POSTGRES_MAJOR = "16"
 #: The Hive release and PostgreSQL JDBC driver the documented metastore image is built from
-#: (docs/hive-metastore.md); the image tag the reference app uses names both.
-HIVE_METASTORE_VERSION = "4.0.1"
+#: (docs/hive-metastore.md); the image tag the reference app uses names both. Hive 3.1.x: the
+#: Spark 3.5 of EMR 7.x documents metastore client versions up to 3.1.3 (4.0.x only from Spark 4.0).
+HIVE_METASTORE_VERSION = "3.1.3"
 POSTGRES_JDBC_VERSION = "42.7.4"
 DEFAULT_METASTORE_IMAGE_TAG = f"{HIVE_METASTORE_VERSION}-pg{POSTGRES_JDBC_VERSION}"
 #: Secrets Store CSI driver and the AWS provider (ASCP) that mount the metastore's database

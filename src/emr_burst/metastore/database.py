@@ -9,6 +9,7 @@ the connections. Clients reach only the proxy, and only from security groups giv
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import aws_cdk as cdk
@@ -35,6 +36,11 @@ USERNAME = "hive_metastore_user"
 PASSWORD_KEY = "password"
 DEFAULT_INSTANCE_TYPE = "m7g.large"
 DEFAULT_BACKUP_DAYS = 7
+#: ``<family>.<size>``: a family with a generation digit (``m7g``, ``r6i``, ``x2iedn``) and a
+#: size (``micro`` to ``48xlarge``, ``metal``); CDK adds the ``db.`` prefix.
+_INSTANCE_TYPE_RE = re.compile(
+    r"[a-z][a-z-]*\d[a-z0-9-]*\.(nano|micro|small|medium|large|xlarge|\d+xlarge|metal(-\d+xl)?)"
+)
 
 
 @jsii.implements(ec2.IConnectable)
@@ -146,7 +152,8 @@ class MetastoreDatabase(Construct):
             storage_encrypted=True,
             storage_encryption_key=self.encryption_key,
             multi_az=multi_az,
-            deletion_protection=True,
+            # DESTROY (emr-burst:removeDataOnDestroy) must be able to delete it.
+            deletion_protection=removal is not cdk.RemovalPolicy.DESTROY,
             backup_retention=backup_retention,
             delete_automated_backups=False,
             auto_minor_version_upgrade=True,
@@ -180,6 +187,14 @@ class MetastoreDatabase(Construct):
         generated.apply_removal_policy(key_removal)
         if rotation is not None:
             self.instance.add_rotation_single_user(automatically_after=rotation)
+            cdk.Annotations.of(self).add_warning_v2(
+                "emr-burst:metastore-rotation-restart",
+                "The metastore reads the database password once, at start, and the Secrets Store "
+                "CSI driver does not re-mount rotated secrets: after each rotation, restart the "
+                "metastore pods (kubectl -n <namespace> rollout restart "
+                "deployment/hive-metastore); sidecars pick up the new password with the next "
+                "job. See docs/hive-metastore.md.",
+            )
         self.proxy_role = ManagedPolicyRole(
             self,
             "ProxyRole",
@@ -237,6 +252,12 @@ class MetastoreDatabase(Construct):
             group,
             rules.interface("an ec2.ISecurityGroup", "security_group_id"),
         )
+        if not isinstance(description, str) or not description.strip():
+            check.add(
+                "allow_from(description)",
+                description,
+                "describe the clients in words, such as 'Hive Metastore pods'",
+            )
         check.raise_if_any()
         self.proxy_security_group.add_ingress_rule(group, ec2.Port.tcp(PORT), description)
 
@@ -330,18 +351,31 @@ def _validate(check: Checker, **props: Any) -> None:
     if key is not None:
         check.rule("encryption_key", key, rules.interface("a kms.IKey", "key_arn"))
     instance_type = props["instance_type"]
-    if not isinstance(instance_type, str) or instance_type.count(".") != 1:
-        check.add("instance_type", instance_type, "use an instance type such as 'm7g.large'")
+    if not isinstance(instance_type, str) or not _INSTANCE_TYPE_RE.fullmatch(instance_type):
+        check.add(
+            "instance_type",
+            instance_type,
+            "use an RDS instance class without its 'db.' prefix, such as 'm7g.large' or "
+            "'r6g.2xlarge'",
+        )
     if not isinstance(props["multi_az"], bool):
         check.add("multi_az", props["multi_az"], "pass True or False")
-    if check.rule("backup_retention", props["backup_retention"], rules.cdk_duration):
-        days = props["backup_retention"].to_days(integral=False)
-        if not 1 <= days <= 35:
-            check.add(
-                "backup_retention", props["backup_retention"], "RDS keeps 1 to 35 days of backups"
-            )
+    # RDS keeps 1 to 35 whole days of automated backups.
+    check.rule(
+        "backup_retention",
+        props["backup_retention"],
+        rules.duration(cdk.Duration.days(1), cdk.Duration.days(35), step=cdk.Duration.days(1)),
+    )
     if props["rotation"] is not None:
-        check.rule("rotation", props["rotation"], rules.cdk_duration)
+        # Secrets Manager rotates as often as every four hours and at most 1000 days apart; the
+        # schedule is a rate() in whole hours or days.
+        check.rule(
+            "rotation",
+            props["rotation"],
+            rules.duration(
+                cdk.Duration.hours(4), cdk.Duration.days(1000), step=cdk.Duration.hours(1)
+            ),
+        )
     removal = props["removal_policy"]
     if removal is not None and not isinstance(removal, cdk.RemovalPolicy):
         check.add("removal_policy", removal, "pass a cdk.RemovalPolicy member or None")

@@ -8,8 +8,9 @@ and the grants it needs on the job role).
 from __future__ import annotations
 
 import enum
+import ipaddress
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import aws_cdk as cdk
@@ -27,6 +28,7 @@ from emr_burst.core.errors import Checker
 from emr_burst.core.iam import ManagedPolicyRole
 from emr_burst.core.lazy import lazy_any
 from emr_burst.core.removal import data_removal_policy
+from emr_burst.emr_eks.compute import AutoModeCompute
 from emr_burst.emr_eks.extension import Contribution, IJobTarget
 from emr_burst.emr_eks.imported import check_platform
 from emr_burst.emr_eks.job_role import Identity, JobExecutionRole
@@ -67,7 +69,8 @@ class MetastoreImage:
     """The metastore image: an ECR repository URI and the tag of one build.
 
     Build it from the Dockerfile in docs/hive-metastore.md (Hive's standalone metastore, the
-    PostgreSQL JDBC driver, a start script that initialises the schema once).
+    PostgreSQL JDBC driver, a start script that waits for the schema, or with ``init-schema``
+    initialises it; the dedicated and external patterns run that once as a Job).
 
     :param repository: ``<account>.dkr.ecr.<region>.amazonaws.com/<name>``, literal.
     :param tag: the tag of one build; ``latest`` is refused.
@@ -91,8 +94,10 @@ class HiveMetastore(Construct):
     ``SIDECAR`` adds nothing to the cluster but the Secrets Store CSI driver: each team that
     binds it gets the metastore as a container of its Spark drivers, running as the team's job
     role (it shares the driver's service account), which is granted the database secret and the
-    warehouse. ``CLUSTER_DEDICATED`` and ``EXTERNAL`` run a Deployment (``replicas`` pods, probes
-    on 9083, non-root, read-only root filesystem) in ``namespace`` under a role of its own (EKS
+    warehouse (the schema must exist first: see docs/hive-metastore.md).
+    ``CLUSTER_DEDICATED`` and ``EXTERNAL`` initialise the schema with a Job, then run a
+    Deployment (``replicas`` pods, probes on 9083, non-root, read-only root filesystem) in
+    ``namespace`` under a role of its own (EKS
     Pod Identity: the secret and the warehouse), with Service ``hive-metastore-svc``, a
     PodDisruptionBudget and a NetworkPolicy admitting only the Spark drivers of the bound teams'
     namespaces (``EXTERNAL``: only ``client_cidrs``, through an internal NLB).
@@ -102,7 +107,7 @@ class HiveMetastore(Construct):
         db = MetastoreDatabase(self, "Db", vpc=vpc)
         hms = HiveMetastore(self, "Metastore", pattern=MetastorePattern.CLUSTER_DEDICATED,
             platform=platform, database=db,
-            image=MetastoreImage(repository=repo_uri, tag="4.0.1-pg42.7.4"))
+            image=MetastoreImage(repository=repo_uri, tag="3.1.3-pg42.7.4"))
         analytics.add_extension(hms)
 
     :param pattern: a :class:`MetastorePattern` or its value.
@@ -264,7 +269,28 @@ class HiveMetastore(Construct):
                 "driver, Service and the database's security group are set up there); bind a "
                 "team of that platform, or use MetastorePattern.EXTERNAL for other clusters",
             )
+        if self.pattern is MetastorePattern.EXTERNAL:
+            cidr = _literal_vpc_cidr(getattr(target.platform, "vpc", None))
+            if cidr is not None and not _covered(cidr, self.client_cidrs):
+                check.add(
+                    "bind(target)",
+                    target.namespace,
+                    f"the team's platform VPC {cidr} is outside client_cidrs "
+                    f"{list(self.client_cidrs)}: the NLB and the metastore's NetworkPolicy "
+                    f"would drop its drivers; add {cidr} to client_cidrs",
+                )
         if self.pattern is MetastorePattern.SIDECAR:
+            owner = target if isinstance(target, Construct) else role
+            if cdk.Stack.of(owner) is not cdk.Stack.of(self):
+                check.add(
+                    "bind(target)",
+                    target.namespace,
+                    f"the team is in stack {cdk.Stack.of(owner).stack_name!r} and this sidecar "
+                    f"metastore in {cdk.Stack.of(self).stack_name!r}: its objects in the team's "
+                    "namespace and the team's grants on the warehouse would make the two stacks "
+                    "depend on each other; create the team in the metastore's stack (as the "
+                    "reference stacks do) or the metastore in the team's",
+                )
             ours, theirs = cdk.Stack.of(self.database), cdk.Stack.of(role)
             for what in ("account", "region"):
                 mine, other = getattr(ours, what), getattr(theirs, what)
@@ -280,10 +306,24 @@ class HiveMetastore(Construct):
     def _deploy(self, namespace: str, replicas: int) -> None:
         stack = cdk.Stack.of(self)
         ns = KubernetesNamespace(self, "Namespace", platform=self.platform, namespace=namespace)
+        # Only EKS Pod Identity of this account, for this cluster, namespace and service account
+        # (the session tags Pod Identity sets, which the EKS user guide documents for trust
+        # policies).
+        trust = iam.ServicePrincipal(
+            "pods.eks.amazonaws.com",
+            conditions={
+                "StringEquals": {
+                    "aws:SourceAccount": stack.account,
+                    "aws:RequestTag/eks-cluster-name": self.platform.cluster_name,
+                    "aws:RequestTag/kubernetes-namespace": namespace,
+                    "aws:RequestTag/kubernetes-service-account": m.SERVICE_ACCOUNT,
+                }
+            },
+        )
         self.role = ManagedPolicyRole(
             self,
             "Role",
-            assumed_by=iam.SessionTagsPrincipal(iam.ServicePrincipal("pods.eks.amazonaws.com")),
+            assumed_by=iam.SessionTagsPrincipal(trust),
             description=f"Hive Metastore pods of {self.node.path}: database secret and warehouse",
         )
         for statement in (
@@ -314,6 +354,13 @@ class HiveMetastore(Construct):
             ),
         )
         config.node.add_dependency(self.csi.aws_provider)
+        # The schema is initialised once, by this Job, before the Deployment exists; the pods
+        # wait for it rather than race to create it.
+        self.schema_job = ns.add_manifest(
+            "Schema", m.schema_job(namespace, image=self.image.uri, resources=self.resources)
+        )
+        self.schema_job.node.add_dependency(config)
+        self.schema_job.node.add_dependency(self.pod_identity)
         self.workload = ns.add_manifest(
             "Workload",
             m.deployment(
@@ -323,10 +370,12 @@ class HiveMetastore(Construct):
                 namespace,
                 source_ranges=self.client_cidrs if external else (),
                 subnet_ids=_private_subnets(self.platform) if external else (),
+                load_balancer_class=m.AUTO_MODE_NLB_CLASS if external else None,
             ),
             m.pod_disruption_budget(namespace),
         )
         self.workload.node.add_dependency(config)
+        self.workload.node.add_dependency(self.schema_job)
         self.workload.node.add_dependency(self.pod_identity)
         # Through an NLB with IP targets the pods see the load balancer's addresses in the
         # metastore cluster's VPC (client IP preservation is off for TCP to IP targets).
@@ -399,6 +448,11 @@ def warehouse_statements(bucket: s3.IBucket, prefix: str) -> list[iam.PolicyStat
             actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
             resources=[bucket.arn_for_objects(f"{prefix}*")],
         ),
+        # S3A's getFileStatus and mkdirs HEAD the prefix's own key (no trailing slash) first; a
+        # 403 there (rather than a 404) fails CREATE DATABASE/TABLE.
+        iam.PolicyStatement(
+            actions=["s3:GetObject"], resources=[bucket.arn_for_objects(prefix.rstrip("/"))]
+        ),
         iam.PolicyStatement(
             actions=["s3:ListBucket"],
             resources=[bucket.bucket_arn],
@@ -429,12 +483,43 @@ def _node_group(platform: IEmrEksPlatform) -> ec2.ISecurityGroup:
     return group
 
 
+def _cluster_security_group(platform: IEmrEksPlatform) -> ec2.ISecurityGroup | None:
+    """The cluster security group, or None when an imported cluster has none (CDK raises)."""
+    try:
+        return getattr(platform.cluster, "cluster_security_group", None)
+    except RuntimeError:  # jsii: ClusterSecurityGroupDefinedImported
+        return None
+
+
 def _private_subnets(platform: IEmrEksPlatform) -> list[str]:
     """The private subnets of the platform's VPC (where an internal NLB goes), when known."""
     vpc = getattr(platform, "vpc", None)
     if vpc is None:
         return []
     return list(vpc.select_subnets(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS).subnet_ids)
+
+
+def _literal_vpc_cidr(vpc: ec2.IVpc | None) -> str | None:
+    """The VPC's CIDR when known at synth: an imported VPC's attribute, or the CIDR block of a VPC
+    built here (whose ``vpc_cidr_block`` is a deploy-time attribute)."""
+    if vpc is None:
+        return None
+    cidr = vpc.vpc_cidr_block
+    if isinstance(cidr, str) and not rules.unresolved(cidr):
+        return cidr
+    resource = vpc.node.default_child
+    block = getattr(resource, "cidr_block", None) if isinstance(resource, ec2.CfnVPC) else None
+    return block if isinstance(block, str) and not rules.unresolved(block) else None
+
+
+def _covered(cidr: str, client_cidrs: Sequence[str]) -> bool:
+    """``cidr`` lies inside one of ``client_cidrs`` (all literal and valid: checked before)."""
+    network = ipaddress.ip_network(cidr, strict=False)
+    for client in client_cidrs:
+        other = ipaddress.ip_network(client, strict=False)
+        if network.version == other.version and network.subnet_of(other):  # type: ignore[arg-type]
+            return True
+    return False
 
 
 def _job_role(target: Any) -> JobExecutionRole | None:
@@ -466,9 +551,7 @@ def _validate(check: Checker, **props: Any) -> MetastorePattern:
     parsed = rules.choice(MetastorePattern, props["pattern"])
     if isinstance(parsed, str):
         check.add("pattern", props["pattern"], parsed)
-    if check_platform(check, props["platform"]) and not getattr(
-        props["platform"].cluster, "cluster_security_group", None
-    ):
+    if check_platform(check, props["platform"]) and not _cluster_security_group(props["platform"]):
         check.add(
             "platform",
             props["platform"].node.path,
@@ -490,6 +573,13 @@ def _validate(check: Checker, **props: Any) -> MetastorePattern:
     if location is not None and check.rule(
         "warehouse_location", location, rules.warehouse_location
     ):
+        if not rules.unresolved(location) and not _prefix_of(location).strip("/"):
+            check.add(
+                "warehouse_location",
+                location,
+                "a warehouse at the bucket's root would grant the metastore and every bound job "
+                "the whole bucket; use a prefix such as 's3://<bucket>/warehouse/'",
+            )
         if bucket is None:
             check.add(
                 "warehouse_location",
@@ -533,6 +623,14 @@ def _validate(check: Checker, **props: Any) -> MetastorePattern:
                 "an external metastore is reached through an internal NLB that admits only "
                 "these networks: list the processing clusters' pod networks (VPC CIDRs)",
             )
+        for cidr in cidrs:
+            if isinstance(cidr, str) and cidr.strip() == "0.0.0.0/0":
+                check.add(
+                    "client_cidrs",
+                    cidr,
+                    "would open the metastore (which has no authentication of its own) to every "
+                    "address; list the processing clusters' VPC CIDRs only",
+                )
         if parsed is not MetastorePattern.EXTERNAL and cidrs:
             check.add(
                 "client_cidrs",
@@ -540,13 +638,43 @@ def _validate(check: Checker, **props: Any) -> MetastorePattern:
                 "only the external pattern is reached over the network; bind client teams "
                 "with add_extension instead",
             )
+    platform = props["platform"]
+    if parsed is MetastorePattern.EXTERNAL and isinstance(platform, IEmrEksPlatform):
+        if not isinstance(getattr(platform, "compute", None), AutoModeCompute):
+            check.add(
+                "platform",
+                platform.node.path,
+                "an external metastore is reached through an NLB, which only EKS Auto Mode's "
+                "built-in load balancing creates here (no AWS Load Balancer Controller is "
+                "installed for it): build the metastore's platform with compute=AutoModeCompute()",
+            )
+        if getattr(platform, "vpc", None) is None:
+            check.add(
+                "platform",
+                platform.node.path,
+                "an external metastore needs its platform's VPC (the NLB's subnets and the "
+                "addresses its NetworkPolicy admits): build the platform here or import it with "
+                "vpc=...",
+            )
     removal = props["removal_policy"]
     if removal is not None and not isinstance(removal, cdk.RemovalPolicy):
         check.add("removal_policy", removal, "pass a cdk.RemovalPolicy member or None")
     resources = props["resources"]
     if isinstance(resources, m.MetastoreResources):
-        for field in fields(resources):
-            check.rule(f"resources.{field.name}", getattr(resources, field.name), rules.quantity)
+        cpu_ok = [
+            check.rule(f"resources.{name}", getattr(resources, name), rules.cpu_quantity)
+            for name in ("cpu_request", "cpu_limit")
+        ]
+        check.rule("resources.memory", resources.memory, rules.memory_quantity)
+        if all(cpu_ok) and rules.cpu_amount(resources.cpu_request) > rules.cpu_amount(
+            resources.cpu_limit
+        ):
+            check.add(
+                "resources.cpu_request",
+                resources.cpu_request,
+                f"is above cpu_limit {resources.cpu_limit!r} (Kubernetes refuses such a pod); "
+                "request at most the limit",
+            )
     else:
         check.add("resources", resources, "pass MetastoreResources(...) or None")
     check.raise_if_any()

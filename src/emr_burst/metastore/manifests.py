@@ -7,6 +7,7 @@ Manager, so no password is ever written into a manifest or a Kubernetes Secret.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ SECRETS_MOUNT = "/mnt/secrets-store"
 PASSWORD_FILE = "db-password"
 #: The documented image's start script (docs/hive-metastore.md, "The image").
 START_SCRIPT = "/opt/hive-metastore/bin/run-metastore"
+#: The start script's argument that initialises the schema (once, from the schema Job) and exits.
+INIT_SCHEMA_ARG = "init-schema"
+SCHEMA_JOB_PREFIX = "hive-metastore-schema"
 #: The image runs as this non-root user (the Dockerfile creates it).
 RUN_AS_USER = 1000
 #: EMR on EKS mounts this volume into the pods of a StartJobRun and writes the termination file
@@ -169,6 +173,9 @@ def metastore_container(image: str, resources: MetastoreResources) -> dict[str, 
         "ports": [{"name": "thrift", "containerPort": THRIFT_PORT, "protocol": "TCP"}],
         "envFrom": [{"configMapRef": {"name": CONFIG_MAP}}],
         "resources": resources.spec(),
+        # The script waits for the schema Job before it listens: up to ten minutes of startup
+        # before the liveness probe applies.
+        "startupProbe": {**_probe(10, 10), "failureThreshold": 60},
         "readinessProbe": _probe(10, 10),
         "livenessProbe": _probe(60, 20),
         "securityContext": _security_context(),
@@ -252,8 +259,68 @@ def deployment(
     }
 
 
+def schema_job_name(image: str) -> str:
+    """One Job name per image: a Job's pod template is immutable, so a new image gets a new Job
+    (the kubectl provider prunes the old one); on an existing schema it only checks it."""
+    digest = hashlib.sha256(image.encode()).hexdigest()[:10]
+    return f"{SCHEMA_JOB_PREFIX}-{digest}"
+
+
+def schema_job(namespace: str, *, image: str, resources: MetastoreResources) -> dict[str, Any]:
+    """The one place the schema is created: ``run-metastore init-schema`` initialises it when
+    ``schematool -info`` fails, in a single pod at a time (retried until the database answers),
+    so replicas and sidecars never race to build it; they wait for it instead."""
+    container = {
+        "name": "init-schema",
+        "image": image,
+        "command": [START_SCRIPT, INIT_SCHEMA_ARG],
+        "envFrom": [{"configMapRef": {"name": CONFIG_MAP}}],
+        "resources": resources.spec(),
+        "securityContext": _security_context(),
+        "volumeMounts": _mounts(),
+    }
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {
+            "name": schema_job_name(image),
+            "namespace": namespace,
+            "labels": {APP_LABEL: SCHEMA_JOB_PREFIX},
+        },
+        "spec": {
+            "parallelism": 1,
+            "completions": 1,
+            "backoffLimit": 10,
+            "template": {
+                "metadata": {"labels": {APP_LABEL: SCHEMA_JOB_PREFIX}},
+                "spec": {
+                    "restartPolicy": "Never",
+                    "serviceAccountName": SERVICE_ACCOUNT,
+                    "automountServiceAccountToken": False,
+                    "securityContext": {
+                        "runAsNonRoot": True,
+                        "fsGroup": RUN_AS_USER,
+                        "seccompProfile": {"type": "RuntimeDefault"},
+                    },
+                    "containers": [container],
+                    "volumes": volumes(),
+                },
+            },
+        },
+    }
+
+
+#: EKS Auto Mode's load balancing handles only Services of this class (set explicitly, so no
+#: other controller, or none, is left to pick the Service up).
+AUTO_MODE_NLB_CLASS = "eks.amazonaws.com/nlb"
+
+
 def service(
-    namespace: str, *, source_ranges: Sequence[str] = (), subnet_ids: Sequence[str] = ()
+    namespace: str,
+    *,
+    source_ranges: Sequence[str] = (),
+    subnet_ids: Sequence[str] = (),
+    load_balancer_class: str | None = None,
 ) -> dict[str, Any]:
     """``hive-metastore-svc`` on 9083: in-cluster, or an internal NLB limited to ``source_ranges``.
 
@@ -270,6 +337,8 @@ def service(
         spec["ports"][0]["protocol"] = "TCP"
         spec["type"] = "LoadBalancer"
         spec["loadBalancerSourceRanges"] = list(source_ranges)
+        if load_balancer_class:
+            spec["loadBalancerClass"] = load_balancer_class
         metadata["annotations"] = {
             "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
             "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",

@@ -17,7 +17,7 @@ from tests.harness.checks import manifests_in
 from tests.unit.emr_eks.eks_app import KUBECTL_LAYER_ARN, new_stack
 
 IMAGE = MetastoreImage(
-    repository="123456789012.dkr.ecr.us-east-1.amazonaws.com/hive-metastore", tag="4.0.1-1"
+    repository="123456789012.dkr.ecr.us-east-1.amazonaws.com/hive-metastore", tag="3.1.3-1"
 )
 CLIENT_CIDR = "10.0.0.0/16"
 

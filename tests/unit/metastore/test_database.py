@@ -6,10 +6,12 @@ import json
 from typing import Any
 
 import aws_cdk as cdk
-from aws_cdk.assertions import Template
+from aws_cdk.assertions import Annotations, Match, Template
 
 from emr_burst.core import versions
+from emr_burst.core.removal import REMOVE_DATA_FLAG
 from emr_burst.metastore import MetastoreDatabase
+from tests.harness.reference import new_app
 from tests.unit.emr_eks.eks_app import new_stack
 from tests.unit.metastore.hms_app import HmsApp, vpc_with_isolated_subnets
 
@@ -101,3 +103,28 @@ def test_rotation_is_optional_and_scheduled_when_asked() -> None:
 
 def test_no_rotation_by_default(app: HmsApp) -> None:
     assert app.resources("AWS::SecretsManager::RotationSchedule") == {}
+
+
+def test_destroy_turns_deletion_protection_off_so_the_stack_can_be_destroyed() -> None:
+    stack = cdk.Stack(new_app({REMOVE_DATA_FLAG: True}), "DbDestroyed")
+    vpc = vpc_with_isolated_subnets(stack)
+    MetastoreDatabase(stack, "Db", vpc=vpc, removal_policy=cdk.RemovalPolicy.DESTROY)
+    (instance,) = Template.from_stack(stack).find_resources("AWS::RDS::DBInstance").values()
+    assert instance["Properties"]["DeletionProtection"] is False
+    assert instance["DeletionPolicy"] == "Delete"
+
+
+def test_rotation_warns_that_the_metastore_pods_must_be_restarted() -> None:
+    stack = new_stack("DbRotatedWarning")
+    vpc = vpc_with_isolated_subnets(stack)
+    MetastoreDatabase(stack, "Db", vpc=vpc, rotation=cdk.Duration.days(30))
+    warnings = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("rollout"))
+    assert len(warnings) == 1
+    assert "rollout restart deployment/hive-metastore" in str(warnings[0].entry.data)
+
+
+def test_no_rotation_warning_without_rotation(app: HmsApp) -> None:
+    warnings = Annotations.from_stack(app.stack).find_warning(
+        "*", Match.string_like_regexp("rollout restart")
+    )
+    assert warnings == []

@@ -6,15 +6,19 @@ import json
 from typing import Any
 
 import aws_cdk as cdk
+import pytest
 import yaml
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from emr_burst.core import versions
+from emr_burst.core.errors import EmrBurstError
 from emr_burst.emr_eks import Identity, SparkTeam
 from emr_burst.metastore import HiveMetastore, MetastoreDatabase, MetastorePattern
 from emr_burst.metastore import manifests as m
+from emr_burst.metastore.hive import warehouse_statements
 from tests.harness.checks import manifest_errors, manifests_in
+from tests.harness.reference import new_app
 from tests.unit.emr_eks.eks_app import new_stack
 from tests.unit.metastore.hms_app import (
     CLIENT_CIDR,
@@ -69,7 +73,7 @@ def test_sidecar_container_stops_when_emr_marks_the_driver_terminated(app: HmsAp
     pod = app.sidecar_team.driver_pod_template.render()
     containers = {c["name"]: c for c in pod["spec"]["containers"]}
     sidecar = containers["hive-metastore"]
-    assert sidecar["image"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com/hive-metastore:4.0.1-1"
+    assert sidecar["image"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com/hive-metastore:3.1.3-1"
     assert sidecar["command"][:2] == ["sh", "-c"]
     assert "/var/log/fluentd/main-container-terminated" in sidecar["command"][2]
     mounts = {v["name"]: v for v in sidecar["volumeMounts"]}
@@ -109,10 +113,42 @@ def test_secret_provider_class_names_the_database_secret_and_the_identity(app: H
     objects = yaml.safe_load(classes["analytics"]["spec"]["parameters"]["objects"])
     assert objects[0]["objectType"] == "secretsmanager"
     assert objects[0]["jmesPath"] == [{"path": "password", "objectAlias": "db-password"}]
-    # The secret's ARN is a deploy-time reference to the database's secret attachment.
-    secret_id = app.stack.get_logical_id(app.database.secret.node.default_child)  # type: ignore[arg-type]
-    raw = json.dumps(app.json["Resources"])
-    assert secret_id in raw
+    # Each class mounts exactly the database's secret: its objectName is the deploy-time ARN of
+    # the secret (a reference to the secret attachment), not merely mentioned somewhere.
+    secret_arn = app.stack.resolve(app.database.secret.secret_arn)
+    mounted = {
+        obj["metadata"]["namespace"]: tokens.get(
+            yaml.safe_load(obj["spec"]["parameters"]["objects"])[0]["objectName"]
+        )
+        for obj, tokens in _objects_with_tokens(app, "SecretProviderClass")
+    }
+    assert mounted == {
+        "analytics": secret_arn,
+        "labs": secret_arn,
+        "hive-metastore": secret_arn,
+    }
+
+
+def _objects_with_tokens(app: HmsApp, kind: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The objects of ``kind`` with each deploy-time token replaced by a unique marker, and the
+    markers' tokens (so a test can tell which reference sits in which field)."""
+    found: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for resource in app.resources("Custom::AWSCDK-EKS-KubernetesResource").values():
+        tokens: dict[str, Any] = {}
+
+        def flatten(value: Any, tokens: dict[str, Any] = tokens) -> str:
+            if isinstance(value, str):
+                return value
+            if isinstance(value, dict) and "Fn::Join" in value:
+                separator, parts = value["Fn::Join"]
+                return str(separator).join(flatten(part) for part in parts)
+            marker = f"token-{len(tokens)}"
+            tokens[marker] = value
+            return marker
+
+        objects = json.loads(flatten(resource["Properties"]["Manifest"]))
+        found.extend((obj, tokens) for obj in objects if obj["kind"] == kind)
+    return found
 
 
 def test_sidecar_spark_properties(app: HmsApp) -> None:
@@ -246,6 +282,8 @@ def test_external_service_is_an_internal_nlb_open_to_the_clients_only(ext: Exter
     assert service["spec"]["loadBalancerSourceRanges"] == [CLIENT_CIDR]
     annotations = service["metadata"]["annotations"]
     assert annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] == "internal"
+    # EKS Auto Mode's load balancing only takes Services of its class.
+    assert service["spec"]["loadBalancerClass"] == "eks.amazonaws.com/nlb"
     (deployment,) = ext.objects("Deployment")
     assert deployment["spec"]["replicas"] == 3
     (policy,) = [
@@ -304,3 +342,89 @@ def test_s3a_warehouse_gets_the_credentials_provider_of_the_job_identity() -> No
         "spark.hadoop.fs.s3a.aws.credentials.provider"
     ].endswith("ContainerCredentialsProvider")
     assert hms.warehouse_prefix == "hive/"
+
+
+def test_warehouse_grants_read_the_prefix_key_itself_for_s3a() -> None:
+    stack = new_stack("HmsMarker")
+    bucket = s3.Bucket.from_bucket_name(stack, "Bucket", "warehouse-bucket")
+    statements = [
+        stack.resolve(s.to_statement_json())
+        for s in warehouse_statements(bucket, "warehouse/tables/")
+    ]
+    marker = [s for s in statements if s["Action"] == "s3:GetObject"]
+    assert len(marker) == 1
+    resource = json.dumps(marker[0]["Resource"])
+    assert resource.endswith(':s3:::warehouse-bucket/warehouse/tables"]]}'), resource
+
+
+def test_the_schema_is_initialised_once_by_a_job_applied_before_the_deployment(
+    app: HmsApp, ext: ExternalApp
+) -> None:
+    (job,) = [j for j in app.objects("Job") if j["metadata"]["namespace"] == "hive-metastore"]
+    assert job["metadata"]["name"] == m.schema_job_name(IMAGE.uri)
+    spec = job["spec"]
+    assert (spec["parallelism"], spec["completions"]) == (1, 1)
+    pod = spec["template"]["spec"]
+    assert pod["restartPolicy"] == "Never"
+    assert pod["serviceAccountName"] == "hive-metastore"
+    (container,) = pod["containers"]
+    assert container["command"] == [m.START_SCRIPT, "init-schema"]
+    assert container["securityContext"]["runAsNonRoot"] is True
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    # The servers never initialise: the Deployment waits for the Job's manifest.
+    (deployment,) = [
+        d for d in app.objects("Deployment") if d["metadata"]["namespace"] == "hive-metastore"
+    ]
+    (server,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert server["command"] == [m.START_SCRIPT]
+    startup = server["startupProbe"]
+    assert startup["failureThreshold"] * startup["periodSeconds"] == 600
+    for hms in (app.dedicated, ext.metastore):
+        assert hms.schema_job in hms.workload.node.dependencies
+    # The sidecar applies no Job (it waits for a schema initialised once, documented).
+    assert len(app.objects("Job")) == 1
+    assert len(ext.objects("Job")) == 1
+
+
+def test_a_sidecar_in_another_stack_than_its_team_is_an_error_not_a_cycle() -> None:
+    app = new_app()
+    platform_stack = cdk.Stack(app, "HmsPlatformStack")
+    vpc = vpc_with_isolated_subnets(platform_stack)
+    platform = platform_in(platform_stack, vpc)
+    team = SparkTeam(
+        platform_stack, "Team", platform=platform, namespace="team", role_name="hms-team-job"
+    )
+    metastore_stack = cdk.Stack(app, "HmsSidecarStack")
+    sidecar = HiveMetastore(
+        metastore_stack,
+        "Sidecar",
+        pattern=MetastorePattern.SIDECAR,
+        platform=platform,
+        database=MetastoreDatabase(metastore_stack, "Db", vpc=vpc),
+        image=IMAGE,
+    )
+    with pytest.raises(EmrBurstError) as err:
+        team.add_extension(sidecar)
+    assert [p.prop for p in err.value.problems] == ["bind(target)"]
+    assert "the team is in stack 'HmsPlatformStack'" in str(err.value)
+    assert "create the team in the metastore's stack" in str(err.value)
+    # Nothing was half-built: the app still synthesizes.
+    app.synth()
+
+
+def test_the_pod_identity_role_trusts_only_this_account_cluster_and_service_account(
+    app: HmsApp,
+) -> None:
+    role = app.dedicated.role
+    assert role is not None
+    trust = app.json["Resources"][_logical_id(app.stack, role)]["Properties"]
+    (statement,) = trust["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}
+    assert sorted(statement["Action"]) == ["sts:AssumeRole", "sts:TagSession"]
+    conditions = statement["Condition"]["StringEquals"]
+    assert conditions["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+    assert conditions["aws:RequestTag/kubernetes-namespace"] == "hive-metastore"
+    assert conditions["aws:RequestTag/kubernetes-service-account"] == "hive-metastore"
+    assert conditions["aws:RequestTag/eks-cluster-name"] == app.stack.resolve(
+        app.platform.cluster_name
+    )
