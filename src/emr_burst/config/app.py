@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import aws_cdk as cdk
 from constructs import Construct
 
 from emr_burst.config import eks as _eks
@@ -99,6 +100,12 @@ class AppConfig:
         """The configuration of the app ``scope`` belongs to (its whole context, so unknown
         ``emr-burst:*`` keys are caught)."""
         return cls.from_context(scope.node.get_all_context())
+
+    @property
+    def removal_policy(self) -> cdk.RemovalPolicy | None:
+        """``DESTROY`` with ``removeDataOnDestroy``; otherwise ``None``, so each construct keeps its
+        data by its own default (``emr_burst.core.removal``)."""
+        return cdk.RemovalPolicy.DESTROY if self.remove_data_on_destroy else None
 
     def side(self, name: str) -> Side:
         if name not in SIDES:

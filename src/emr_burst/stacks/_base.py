@@ -9,7 +9,7 @@ import aws_cdk as cdk
 from emr_burst.config import AppConfig
 from emr_burst.core.stack import BurstStack
 
-__all__ = ["BurstStack", "placement"]
+__all__ = ["BurstStack", "compute_placement", "placement"]
 
 
 def placement(config: AppConfig, *, account: str | None, region: str | None) -> dict[str, Any]:
@@ -19,3 +19,10 @@ def placement(config: AppConfig, *, account: str | None, region: str | None) -> 
         "env": cdk.Environment(account=account, region=region),
         "availability_zone_names": config.zones_for(region),
     }
+
+
+def compute_placement(config: AppConfig) -> dict[str, Any]:
+    """:func:`placement` on the compute side (``computeAccount`` / ``computeRegion``), where the
+    network, the EMR on EKS platform and every capability stack on it live."""
+    side = config.compute
+    return placement(config, account=side.account, region=side.region)

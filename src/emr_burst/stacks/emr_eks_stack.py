@@ -20,7 +20,7 @@ from emr_burst.emr_eks import (
 )
 from emr_burst.network.network import InterfaceEndpoint, Network
 from emr_burst.observability import SparkEventLogs
-from emr_burst.stacks._base import BurstStack, placement
+from emr_burst.stacks._base import BurstStack, compute_placement
 from emr_burst.stacks.network_stack import NetworkStack
 
 #: Each team's namespace may request what the YuniKorn post lets a queue burst to (24 vCPU, 96 GiB).
@@ -53,15 +53,14 @@ class EmrEksStack(BurstStack):
         network: NetworkStack | None = None,
         teams: tuple[str, ...] | None = None,
     ) -> None:
-        side = config.compute
         super().__init__(
             scope,
             construct_id,
-            **placement(config, account=side.account, region=side.region),
+            **compute_placement(config),
             description="emr-burst EMR on EKS platform: EKS with access entries, Spark teams",
         )
         eks_config = config.eks
-        removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+        removal = config.removal_policy
         vpc: ec2.IVpc
         if network is not None:
             vpc = network.network.vpc
@@ -151,11 +150,10 @@ class EmrEksTeamsStack(BurstStack):
         platform_stack: EmrEksStack,
         teams: tuple[str, ...],
     ) -> None:
-        side = config.compute
         super().__init__(
             scope,
             construct_id,
-            **placement(config, account=side.account, region=side.region),
+            **compute_placement(config),
             description="emr-burst EMR on EKS Spark teams on the platform of "
             f"{platform_stack.stack_name}",
         )
@@ -186,7 +184,7 @@ def add_reference_teams(
     """The reference app's teams: quota, Glue database, a submitter role and four outputs each;
     with ``event_logs``, every job template of each team writes its Spark event logs there."""
     eks_config = config.eks
-    removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+    removal = config.removal_policy
     teams: dict[str, SparkTeam] = {}
     team_scope = Construct(stack, "Teams")
     for name in names:

@@ -48,7 +48,7 @@ SITE_FILES_PREFIX = "hadoop-conf/"
 
 
 def _removal(config: AppConfig) -> cdk.RemovalPolicy | None:
-    return cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+    return config.removal_policy
 
 
 def _network(stack: BurstStack, config: AppConfig, cidr: str) -> Network:

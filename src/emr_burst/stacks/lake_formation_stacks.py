@@ -59,7 +59,7 @@ class LakeFormationProducerStack(BurstStack):
             description="emr-burst Lake Formation producer: Iceberg tables, filter, share",
         )
         consumer = config.consumer.account or config.compute.account
-        removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+        removal = config.removal_policy
         self.producer = LakeFormationProducer(
             self,
             "Producer",
@@ -114,7 +114,7 @@ class LakeFormationConsumerStack(BurstStack):
             producer_stack.producer.share,
             account=_account(self, producer.account, "ProducerAccountId", "producer"),
         )
-        removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+        removal = config.removal_policy
         # The post's consumer bucket: job scripts and logs, apart from the producer's data.
         key = _kms.new_key(
             self,

@@ -21,7 +21,7 @@ from emr_burst.core import rules
 from emr_burst.core.removal import data_removal_policy
 from emr_burst.emr_eks import AutoModeCompute, EmrEksPlatform, JobDriver, SparkTeam
 from emr_burst.metastore import HiveMetastore, MetastoreDatabase, MetastoreImage, MetastorePattern
-from emr_burst.stacks._base import BurstStack, placement
+from emr_burst.stacks._base import BurstStack, compute_placement
 from emr_burst.stacks.emr_eks_stack import EmrEksStack, add_submitter
 from emr_burst.stacks.network_stack import NetworkStack
 
@@ -61,7 +61,7 @@ def _client_team(
     """A team on ``platform`` that keeps its scripts, data and logs in ``jobs`` of this stack: the
     platform's job bucket lives in another stack, so the team's grants and its job template's log
     URI name one bucket of one template."""
-    removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+    removal = config.removal_policy
     key = jobs.encryption_key
     assert key is not None
     team = SparkTeam(
@@ -82,7 +82,7 @@ def _client_team(
 
 
 def _job_bucket(stack: cdk.Stack, config: AppConfig) -> s3.Bucket:
-    requested = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+    requested = config.removal_policy
     bucket = _buckets.logged_kms_bucket(
         stack,
         "Jobs",
@@ -109,15 +109,14 @@ class _MetastoreStack(BurstStack):
         network: NetworkStack,
         platform_stack: EmrEksStack,
     ) -> None:
-        side = config.compute
         super().__init__(
             scope,
             construct_id,
-            **placement(config, account=side.account, region=side.region),
+            **compute_placement(config),
             description=self.DESCRIPTION,
         )
         self.add_stack_dependency(platform_stack)
-        self.removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+        self.removal = config.removal_policy
         self.image = metastore_image(self, config)
         self.jobs = _job_bucket(self, config)
         self._build(config, network, platform_stack)

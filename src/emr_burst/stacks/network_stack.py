@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import aws_cdk as cdk
 from constructs import Construct
 
 from emr_burst.config import AppConfig, log_retention
 from emr_burst.network.network import Network
-from emr_burst.stacks._base import BurstStack, placement
+from emr_burst.stacks._base import BurstStack, compute_placement
 
 
 class NetworkStack(BurstStack):
     """The compute side's VPC: three subnet tiers, S3 gateway and interface endpoints, flow logs."""
 
     def __init__(self, scope: Construct, construct_id: str, *, config: AppConfig) -> None:
-        side = config.compute
         super().__init__(
             scope,
             construct_id,
-            **placement(config, account=side.account, region=side.region),
+            **compute_placement(config),
             description="emr-burst shared network: VPC, endpoints and flow logs (compute side)",
         )
         net = config.network
@@ -30,5 +28,5 @@ class NetworkStack(BurstStack):
             nat_gateways=net.nat_gateways,
             interface_endpoints=net.interface_endpoints,
             flow_log_retention=log_retention(net.flow_log_retention_days),
-            removal_policy=cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None,
+            removal_policy=config.removal_policy,
         )

@@ -7,7 +7,7 @@ from constructs import Construct
 
 from emr_burst.config import AppConfig
 from emr_burst.observability import ClientVpn, PrivateAccess, SparkHistoryServer
-from emr_burst.stacks._base import BurstStack, placement
+from emr_burst.stacks._base import BurstStack, compute_placement
 from emr_burst.stacks.emr_eks_stack import EmrEksStack, add_reference_teams
 from emr_burst.stacks.network_stack import NetworkStack
 
@@ -34,15 +34,14 @@ class SparkHistoryStack(BurstStack):
         network: NetworkStack,
         platform_stack: EmrEksStack,
     ) -> None:
-        side = config.compute
         super().__init__(
             scope,
             construct_id,
-            **placement(config, account=side.account, region=side.region),
+            **compute_placement(config),
             description="emr-burst Spark History Server: central event logs, private HTTPS UI",
         )
         self.add_stack_dependency(platform_stack)
-        removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+        removal = config.removal_policy
         platform = platform_stack.platform
         shs = config.observability
         # The platform stack owns the store its own teams write; the server reads it here.

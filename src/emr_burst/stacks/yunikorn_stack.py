@@ -17,7 +17,7 @@ from emr_burst.config import AppConfig
 from emr_burst.core.iam import ManagedPolicyRole
 from emr_burst.emr_eks import EmrEksPlatform, JobTemplate, NodeGroupCompute, SparkTeam
 from emr_burst.scheduling import GangScheduling, Queue, QueueResources, SortPolicy, YuniKorn
-from emr_burst.stacks._base import BurstStack, placement
+from emr_burst.stacks._base import BurstStack, compute_placement
 from emr_burst.stacks.emr_eks_stack import allow_describe, platform_admin_role
 from emr_burst.stacks.network_stack import NetworkStack
 
@@ -74,14 +74,13 @@ class YuniKornStack(BurstStack):
     def __init__(
         self, scope: Construct, construct_id: str, *, config: AppConfig, network: NetworkStack
     ) -> None:
-        side = config.compute
         super().__init__(
             scope,
             construct_id,
-            **placement(config, account=side.account, region=side.region),
+            **compute_placement(config),
             description="emr-burst YuniKorn reference: fixed 4 x m5.2xlarge EMR on EKS, 4 queues",
         )
-        removal = cdk.RemovalPolicy.DESTROY if config.remove_data_on_destroy else None
+        removal = config.removal_policy
         admin_role = platform_admin_role(self, config)
         self.platform = EmrEksPlatform(
             self,
