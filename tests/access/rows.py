@@ -295,39 +295,30 @@ class _Rows:
                 )
 
     # -- EMR on EKS ------------------------------------------------------------------------------
-    def _submissions(self) -> list[tuple[str, str, str]]:
-        """(submitter role, virtual cluster, execution role) ARNs of each StartJobRun grant."""
+    def _start_grants(self, operator: str, key: str) -> list[tuple[str, str, str]]:
+        """(submitter role, virtual cluster, condition value) of each ``StartJobRun`` grant whose
+        condition ``operator`` names ``key``."""
         found = []
         for role_arn, policies in self.policies.identity.items():
             for statement in (s for p in policies for s in p.statements):
                 doc = statement.document
                 if "emr-containers:StartJobRun" not in json.dumps(doc.get("Action")):
                     continue
-                condition = doc.get("Condition", {}).get("StringEquals", {})
-                if "emr-containers:ExecutionRoleArn" not in condition:
-                    continue  # a template-run grant: see _template_submissions
-                execution = str(condition.get("emr-containers:ExecutionRoleArn"))
+                value = doc.get("Condition", {}).get(operator, {}).get(key)
+                if value is None:
+                    continue
                 resources = doc.get("Resource", [])
                 for vc in resources if isinstance(resources, list) else [resources]:
-                    found.append((role_arn, str(vc), execution))
+                    found.append((role_arn, str(vc), str(value)))
         return found
+
+    def _submissions(self) -> list[tuple[str, str, str]]:
+        """(submitter role, virtual cluster, execution role) ARNs of each StartJobRun grant."""
+        return self._start_grants("StringEquals", "emr-containers:ExecutionRoleArn")
 
     def _template_submissions(self) -> list[tuple[str, str, str]]:
         """(submitter role, virtual cluster, job template) ARNs of each template-run grant."""
-        found = []
-        for role_arn, policies in self.policies.identity.items():
-            for statement in (s for p in policies for s in p.statements):
-                doc = statement.document
-                if "emr-containers:StartJobRun" not in json.dumps(doc.get("Action")):
-                    continue
-                condition = doc.get("Condition", {}).get("ArnEquals", {})
-                template = condition.get("emr-containers:JobTemplateArn")
-                if template is None:
-                    continue
-                resources = doc.get("Resource", [])
-                for vc in resources if isinstance(resources, list) else [resources]:
-                    found.append((role_arn, str(vc), str(template)))
-        return found
+        return self._start_grants("ArnEquals", "emr-containers:JobTemplateArn")
 
     def template_runs(self) -> None:
         """Submitters start runs from their team's templates, never from another team's."""
